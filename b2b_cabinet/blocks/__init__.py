@@ -1,0 +1,5 @@
+"""StreamField blocks for marketing pages; re-exported here."""
+
+from .editorial import CallToActionBlock, EditorialStreamBlock
+
+__all__ = ["CallToActionBlock", "EditorialStreamBlock"]

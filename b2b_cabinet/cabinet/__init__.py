@@ -1,0 +1,1 @@
+"""The partner-facing cabinet: views, forms and URLs, mounted by ``CabinetPage``."""

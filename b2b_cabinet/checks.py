@@ -1,0 +1,62 @@
+"""System checks: configuration mistakes reported by ``manage.py check`` with a hint."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from b2b_cabinet.exceptions import ConfigurationError
+
+REQUIRED_APPS = (
+    "wagtail",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "django_q",
+)
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs, **kwargs):
+    """b2b_cabinet.E001: the B2B_CABINET dict must be valid."""
+    from b2b_cabinet.conf import b2b_settings
+
+    try:
+        b2b_settings.validate()
+    except ConfigurationError as exc:
+        return [
+            Error(
+                str(exc),
+                hint="Fix the B2B_CABINET dict in your settings; docs/reference/settings.md lists every key.",
+                id="b2b_cabinet.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.compatibility)
+def check_installed_apps(app_configs, **kwargs):
+    """b2b_cabinet.E002: apps the package relies on must be installed."""
+    missing = [app for app in REQUIRED_APPS if app not in settings.INSTALLED_APPS]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"wagtail-b2b-cabinet needs these apps in INSTALLED_APPS: {', '.join(missing)}.",
+            hint="Add them before 'b2b_cabinet'; see docs/installation.md.",
+            id="b2b_cabinet.E002",
+        )
+    ]
+
+
+@register(Tags.security)
+def check_q_cluster(app_configs, **kwargs):
+    """b2b_cabinet.W001: django-q2 task settings should make retries safe."""
+    conf = getattr(settings, "Q_CLUSTER", None) or {}
+    timeout, retry = conf.get("timeout"), conf.get("retry")
+    if timeout and retry and retry <= timeout:
+        return [
+            Warning(
+                "Q_CLUSTER['retry'] must be larger than Q_CLUSTER['timeout'], or a slow import runs twice.",
+                hint="For example timeout=1800, retry=2000.",
+                id="b2b_cabinet.W001",
+            )
+        ]
+    return []

@@ -1,0 +1,126 @@
+"""Typed access to the ``B2B_CABINET`` settings dict.
+
+Every setting the package reads is declared here with its default, so the documentation
+(``docs/reference/settings.md``) and the code cannot drift apart. Unknown keys are an error:
+a typo such as ``"PRICE_TYP"`` would otherwise be silently ignored.
+
+Usage::
+
+    from b2b_cabinet.conf import b2b_settings
+    b2b_settings.DEFAULT_CURRENCY
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+
+from b2b_cabinet.exceptions import ConfigurationError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented setting: its default and the type a value must have."""
+
+    default: Any
+    types: tuple[type, ...]
+    doc: str
+
+
+DEFAULTS: dict[str, Setting] = {
+    "DEFAULT_CURRENCY": Setting("RUB", (str,), "ISO 4217 code of the portal's own currency."),
+    "GUEST_PRICES": Setting(
+        "on_request",
+        (str,),
+        '"on_request" hides prices from anonymous visitors; "guest" shows the guest price type.',
+    ),
+    "GUEST_PRICE_TYPE": Setting(
+        "", (str,), "1C Ид or name of the price type shown to anonymous visitors when GUEST_PRICES='guest'."
+    ),
+    "CATALOG_PAGE_SIZE": Setting(24, (int,), "Products per page in catalogue listings."),
+    "ORDER_NUMBER_PREFIX": Setting("A-", (str,), "Prefix of order numbers, e.g. A-000123."),
+    "EXCHANGE_DIR": Setting(
+        "", (str,), "Folder for 1C exchange uploads; empty means MEDIA_ROOT/1c_exchange."
+    ),
+    "EXCHANGE_FILE_LIMIT": Setting(
+        50 * 1024 * 1024, (int,), "Largest chunk in bytes 1C may send per 'file' request (init's file_limit)."
+    ),
+    "EXCHANGE_ZIP": Setting(True, (bool,), "Whether the exchange asks 1C to send zip archives."),
+    "EXCHANGE_MAX_UNZIPPED_BYTES": Setting(
+        4 * 1024**3, (int,), "Largest total uncompressed size of an uploaded archive."
+    ),
+    "EXCHANGE_MAX_ZIP_ENTRIES": Setting(200_000, (int,), "Largest number of entries in an uploaded archive."),
+    "EXCHANGE_KEEP_DAYS": Setting(7, (int,), "Exchange sessions' files older than this are deleted."),
+    "DROP_FOLDER": Setting("", (str,), "Folder scanned on a schedule for CommerceML packages to import."),
+    "DROP_FOLDER_MINUTES": Setting(15, (int,), "How often the drop folder is scanned."),
+    "TRANSIT_QUANTITY_REQUISITE": Setting(
+        "Количество в пути", (str,), "Offer requisite carrying the quantity in transit."
+    ),
+    "TRANSIT_DATE_REQUISITE": Setting(
+        "Дата поступления", (str,), "Offer requisite carrying the expected arrival date of goods in transit."
+    ),
+    "TRANSIT_WAREHOUSE_REQUISITE": Setting(
+        "Склад поступления", (str,), "Offer requisite naming the warehouse (1C Ид) the goods travel to."
+    ),
+    "PRICING_STRATEGY": Setting(
+        "b2b_cabinet.pricing.DefaultPricingStrategy", (str,), "Dotted path of the pricing strategy class."
+    ),
+}
+
+
+class B2BSettings:
+    """Attribute access to the merged settings; re-read when tests override ``B2B_CABINET``."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Any] | None = None
+
+    def _load(self) -> dict[str, Any]:
+        user = getattr(settings, "B2B_CABINET", {}) or {}
+        if not isinstance(user, dict):
+            raise ConfigurationError("B2B_CABINET must be a dict.")
+        unknown = sorted(set(user) - set(DEFAULTS))
+        if unknown:
+            raise ConfigurationError(
+                f"Unknown B2B_CABINET key(s): {', '.join(unknown)}. "
+                f"Known keys: {', '.join(sorted(DEFAULTS))}."
+            )
+        merged = {}
+        for key, spec in DEFAULTS.items():
+            value = user.get(key, spec.default)
+            if not isinstance(value, spec.types) or (spec.types == (int,) and isinstance(value, bool)):
+                wanted = " or ".join(t.__name__ for t in spec.types)
+                raise ConfigurationError(f"B2B_CABINET[{key!r}] must be {wanted}, not {value!r}.")
+            merged[key] = value
+        return merged
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._cache is None:
+            self._cache = self._load()
+        try:
+            return self._cache[name]
+        except KeyError:
+            raise AttributeError(f"No B2B_CABINET setting named {name!r}.") from None
+
+    def validate(self) -> None:
+        """Load the settings now, raising ConfigurationError on any problem."""
+        self._cache = self._load()
+
+    def reload(self) -> None:
+        """Forget the cached values (called when Django's settings change in tests)."""
+        self._cache = None
+
+
+b2b_settings = B2BSettings()
+
+
+def _on_setting_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "B2B_CABINET":
+        b2b_settings.reload()
+
+
+setting_changed.connect(_on_setting_changed)

@@ -1,0 +1,168 @@
+"""Demo pages, reference data, companies and people. Every function is idempotent."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+
+from b2b_cabinet.models import (
+    CabinetPage,
+    CatalogPage,
+    ClosedDay,
+    Company,
+    ContentPage,
+    Contract,
+    LegalEntity,
+    Membership,
+    PriceType,
+    Region,
+    SellerRequisites,
+    Warehouse,
+)
+
+DEMO_PASSWORD = "demo"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A login the demo prints for the newcomer."""
+
+    username: str
+    role: str
+
+
+HOME_BODY = [
+    ("paragraph", "<p>Оптовые поставки электротехники для дилеров и монтажных организаций: персональные цены, "
+                  "остатки по складам, товары в пути и заказ без звонка менеджеру.</p>"),
+    ("call_to_action", {"title": "Уже работаете с нами?", "text": "Войдите в личный кабинет партнёра.",
+                        "button_text": "Войти", "page": None, "url": ""}),
+]
+
+
+def ensure_pages() -> dict[str, Page]:
+    """A home ``ContentPage`` as the default site's root, with the catalogue and the cabinet under it."""
+    root = Page.get_first_root_node()
+    home = ContentPage.objects.filter(depth=2).first()
+    if home is None:
+        home = ContentPage(title="B2B-портал «Электрощит»", slug="b2b-home")
+        root.add_child(instance=home)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="B2B")
+    elif site.root_page_id != home.pk:
+        old_root = site.root_page
+        site.root_page = home
+        site.save()
+        if old_root.pk != home.pk and old_root.get_children_count() == 0 and old_root.depth > 1:
+            old_root.delete()  # Wagtail's "Welcome" placeholder
+    catalog = CatalogPage.objects.child_of(home).first()
+    if catalog is None:
+        catalog = CatalogPage(title="Каталог", slug="catalog", show_in_menus=True)
+        home.add_child(instance=catalog)
+    cabinet = CabinetPage.objects.child_of(home).first()
+    if cabinet is None:
+        cabinet = CabinetPage(title="Личный кабинет", slug="cabinet", show_in_menus=True)
+        home.add_child(instance=cabinet)
+    if not home.body:
+        paragraph, cta = HOME_BODY
+        home.body = [paragraph, (cta[0], {**cta[1], "page": cabinet.specific})]
+        home.save_revision().publish()
+    return {"home": home, "catalog": catalog, "cabinet": cabinet}
+
+
+def ensure_reference_data() -> dict:
+    """Regions, warehouses in two cities with closed days, and the three price types."""
+    ural, _ = Region.objects.get_or_create(name="Урал", defaults={"code": "66"})
+    center, _ = Region.objects.get_or_create(name="Центр", defaults={"code": "77"})
+    price_types = {}
+    for name, defaults in [
+        ("Оптовая", {"is_default": True}),
+        ("Дилерская", {}),
+        ("РРЦ", {"is_rrp": True}),
+    ]:
+        price_types[name], _ = PriceType.objects.get_or_create(name=name, defaults=defaults)
+    today = datetime.date.today()
+    new_year = datetime.date(today.year, 12, 31)
+    warehouses = {}
+    for name, city, region in [
+        ("Склад Екатеринбург", "Екатеринбург", ural),
+        ("Склад Москва-Север", "Москва", center),
+    ]:
+        wh, _ = Warehouse.objects.get_or_create(
+            name=name, defaults={"city": city, "region": region, "closed_weekdays": [6]}
+        )
+        ClosedDay.objects.get_or_create(warehouse=wh, date=new_year, defaults={"reason": "Новый год"})
+        region.warehouses.add(wh)
+        warehouses[name] = wh
+    return {"regions": {"ural": ural, "center": center}, "price_types": price_types, "warehouses": warehouses}
+
+
+def _user(email: str, **extra):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=email, defaults={"email": email, **extra})
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def ensure_people(reference: dict) -> list[DemoLogin]:
+    """Admin, a sales manager, and the companies Альфа and Бета with their contracts and users."""
+    User = get_user_model()
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)
+    manager = _user("manager@example.com", first_name="Анна", last_name="Смирнова", is_staff=True)
+    price_types, regions = reference["price_types"], reference["regions"]
+    companies = [
+        ("Альфа", "alpha@example.com", regions["ural"], "ООО «Альфа-Трейд»", "6671234560", "667101001",
+         price_types["Дилерская"], None),
+        ("Бета", "beta@example.com", regions["center"], "ООО «Бета»", "7701234564", "770101001",
+         price_types["Оптовая"], Decimal("92.5000")),
+    ]
+    for name, email, region, entity_name, inn, kpp, price_type, rate in companies:
+        company, _ = Company.objects.get_or_create(name=name, defaults={"region": region, "manager": manager})
+        entity, _ = LegalEntity.objects.get_or_create(
+            company=company, inn=inn, kpp=kpp, defaults={"name": entity_name, "is_default": True}
+        )
+        Contract.objects.get_or_create(
+            company=company,
+            number=f"Д-{inn[-4:]}/2026",
+            defaults={
+                "legal_entity": entity,
+                "signed_on": datetime.date(2026, 1, 15),
+                "price_type": price_type,
+                "currency": "USD" if rate else "RUB",
+                "fixed_rate": rate,
+                "credit_limit": Decimal("2000000.00"),
+                "payment_terms_days": 30,
+                "manager": manager,
+            },
+        )
+        user = _user(email, first_name="Ирина" if name == "Альфа" else "Борис")
+        Membership.objects.get_or_create(user=user, company=company, defaults={"role": Membership.Role.OWNER})
+    return [
+        DemoLogin("alpha@example.com", "Альфа, owner"),
+        DemoLogin("beta@example.com", "Бета, owner"),
+        DemoLogin("manager@example.com", "sales manager (staff)"),
+        DemoLogin("admin", "superuser, /admin/"),
+    ]
+
+
+def ensure_seller_requisites(site: Site) -> None:
+    """Seller requisites for invoices, filled with plausible demo values."""
+    requisites = SellerRequisites.for_site(site)
+    if not requisites.name:
+        requisites.name = "ООО «Электрощит-Дистрибуция»"
+        requisites.inn = "6658123456"
+        requisites.kpp = "665801001"
+        requisites.bank_name = "ПАО «Демо-Банк», г. Екатеринбург"
+        requisites.bic = "046577001"
+        requisites.correspondent_account = "30101810500000000001"
+        requisites.settlement_account = "40702810900000000001"
+        requisites.address = "620000, г. Екатеринбург, ул. Демонстрационная, д. 1"
+        requisites.save()

@@ -1,0 +1,27 @@
+"""Domain errors raised by the package's use-cases.
+
+Views translate them into messages or HTTP statuses; the 1C exchange turns them into ``failure``
+answers. Each error carries a message fit to show to the person who can act on it.
+"""
+
+
+class B2BCabinetError(Exception):
+    """Base class for every error the package raises on purpose."""
+
+
+class ConfigurationError(B2BCabinetError):
+    """The ``B2B_CABINET`` setting is malformed (unknown key, wrong type)."""
+
+
+class NoCompanyError(B2BCabinetError):
+    """The signed-in user belongs to no active company, so the cabinet has nothing to show."""
+
+
+class InvalidStatusTransition(B2BCabinetError):
+    """A status change that the order's status machine does not allow."""
+
+    def __init__(self, current: str, target: str):
+        # str() drops the enum wrapper of TextChoices members so the message reads "'new'".
+        self.current = str(current)
+        self.target = str(target)
+        super().__init__(f"An order in status {self.current!r} cannot move to {self.target!r}.")

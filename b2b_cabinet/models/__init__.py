@@ -1,0 +1,49 @@
+"""The package's models, re-exported here.
+
+Import rule: ``b2b_cabinet.models`` imports nothing else from the package except
+``b2b_cabinet.exceptions`` and the StreamField blocks pages are made of; domain modules, views
+and sync import models, never the reverse.
+The one exception is ``pages.py``: Wagtail pages are models *and* views, so their route methods
+import domain modules lazily, inside the method.
+"""
+
+from .base import CompanyScopedQuerySet, ExternalIdMixin, TimestampedMixin
+from .catalog import Brand, Category, Producer, Product, ProductVariant, Property, PropertyValue, Unit
+from .customers import Company, Contract, LegalEntity, Membership, Region
+from .orders import TRANSITIONS, Order, OrderLine, OrderStatus
+from .pages import CabinetPage, CatalogPage, ContentPage
+from .pricing import Price, PriceType
+from .settings import SellerRequisites
+from .stock import ClosedDay, StockLevel, Warehouse
+
+__all__ = [
+    "TRANSITIONS",
+    "Brand",
+    "CabinetPage",
+    "CatalogPage",
+    "Category",
+    "ClosedDay",
+    "Company",
+    "CompanyScopedQuerySet",
+    "ContentPage",
+    "Contract",
+    "ExternalIdMixin",
+    "LegalEntity",
+    "Membership",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "Price",
+    "PriceType",
+    "Producer",
+    "Product",
+    "ProductVariant",
+    "Property",
+    "PropertyValue",
+    "Region",
+    "SellerRequisites",
+    "StockLevel",
+    "TimestampedMixin",
+    "Unit",
+    "Warehouse",
+]

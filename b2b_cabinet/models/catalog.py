@@ -1,0 +1,227 @@
+"""Catalogue: categories, products, variants (1C characteristics), properties, units, brands, producers."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import ExternalIdMixin, TimestampedMixin, unique_external_id
+
+
+class Unit(ExternalIdMixin):
+    """A unit of measure (ОКЕИ code such as 796 "шт", or a 1C unit Ид in CommerceML 3.1)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("ОКЕИ code or 1C unit Ид."))
+    name = models.CharField(_("short name"), max_length=50)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    intl_abbr = models.CharField(_("international abbreviation"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name or self.code
+
+
+class Brand(ExternalIdMixin):
+    """A trade mark shown to buyers and used by discount rules."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+
+    class Meta:
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
+        ordering = ["name"]
+        constraints = [unique_external_id("brand")]
+
+    def __str__(self):
+        return self.name
+
+
+class Producer(ExternalIdMixin):
+    """A producer (изготовитель): orders are split by producer and go to its 1C base."""
+
+    name = models.CharField(_("name"), max_length=255)
+    inn = models.CharField(_("ИНН"), max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        ordering = ["name"]
+        constraints = [unique_external_id("producer")]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(ExternalIdMixin, TimestampedMixin):
+    """A catalogue group. ``path`` is a materialised path of ids (``/1/5/12/``) for descendant queries."""
+
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    path = models.CharField(_("path"), max_length=1000, blank=True, db_index=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [unique_external_id("category")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            old = self.path
+            type(self).objects.filter(pk=self.pk).update(path=path)
+            self.path = path
+            if old:
+                # Re-root the subtree in one statement rather than walking it row by row.
+                from django.db.models import Value
+                from django.db.models.functions import Concat, Substr
+
+                type(self).objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                    path=Concat(Value(path), Substr("path", len(old) + 1))
+                )
+
+    def get_descendants(self, include_self: bool = True):
+        """This category and everything below it."""
+        qs = type(self).objects.filter(path__startswith=self.path)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+    def get_ancestors(self):
+        """The categories above this one, root first."""
+        ids = [int(p) for p in self.path.strip("/").split("/")[:-1] if p]
+        by_id = type(self).objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+
+class Property(ExternalIdMixin):
+    """A product property (свойство) from the 1C classifier."""
+
+    class ValueType(models.TextChoices):
+        STRING = "string", _("string")
+        NUMBER = "number", _("number")
+        DATE = "date", _("date/time")
+        REFERENCE = "reference", _("reference (list of values)")
+
+    name = models.CharField(_("name"), max_length=255)
+    value_type = models.CharField(_("value type"), max_length=20, choices=ValueType, default=ValueType.STRING)
+    for_offers = models.BooleanField(_("describes variants"), default=False)
+    is_filterable = models.BooleanField(_("filter in catalogue"), default=False)
+
+    class Meta:
+        verbose_name = _("property")
+        verbose_name_plural = _("properties")
+        ordering = ["name"]
+        constraints = [unique_external_id("property")]
+
+    def __str__(self):
+        return self.name
+
+
+class PropertyValue(ExternalIdMixin):
+    """A reference value of a ``Property`` (1C ИдЗначения)."""
+
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="values")
+    value = models.CharField(_("value"), max_length=500)
+
+    class Meta:
+        verbose_name = _("property value")
+        verbose_name_plural = _("property values")
+        ordering = ["value"]
+        constraints = [unique_external_id("propertyvalue")]
+
+    def __str__(self):
+        return self.value
+
+
+class ProductQuerySet(models.QuerySet):
+    """Product queries the catalogue and cabinet share."""
+
+    def active(self):
+        """Products a buyer may see."""
+        return self.filter(is_active=True)
+
+    def search(self, text: str):
+        """Match SKU or barcode exactly, or every word of the name."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        exact = models.Q(sku__iexact=text) | models.Q(barcode=text)
+        words = models.Q()
+        for word in text.split():
+            words &= models.Q(name__icontains=word) | models.Q(sku__icontains=word)
+        return self.filter(exact | words)
+
+
+class Product(ExternalIdMixin, TimestampedMixin):
+    """A product (номенклатура). Loaded by the 1C importer; ``editorial_*`` fields belong to editors."""
+
+    sku = models.CharField(_("SKU (артикул)"), max_length=100, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=500)
+    description = models.TextField(_("description from 1C"), blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+    )
+    brand = models.ForeignKey(
+        Brand, verbose_name=_("brand"), null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+    )
+    producer = models.ForeignKey(
+        Producer, verbose_name=_("producer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL)
+    unit_ratio = models.DecimalField(
+        _("pack size"), max_digits=12, decimal_places=3, default=1, help_text=_("Units per pack (1C Пересчет).")
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate, %"), max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("Empty means no VAT.")
+    )
+    barcode = models.CharField(_("barcode"), max_length=64, blank=True, db_index=True)
+    properties = models.JSONField(_("properties"), default=dict, blank=True)
+    requisites = models.JSONField(_("requisites"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    content_hash = models.BinaryField(max_length=16, null=True, editable=False)
+    editorial_description = models.TextField(
+        _("editorial description"), blank=True, help_text=_("Written in Wagtail; a 1C import never changes it.")
+    )
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+        constraints = [unique_external_id("product")]
+        indexes = [models.Index(fields=["category", "is_active", "name"], name="b2b_product_cat_active")]
+
+    def __str__(self):
+        return f"{self.sku} {self.name}".strip()
+
+
+class ProductVariant(ExternalIdMixin):
+    """A variant (1C характеристика) of a product; its 1C Ид is ``product#characteristic``."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(_("name"), max_length=500)
+    sku = models.CharField(_("SKU"), max_length=100, blank=True, db_index=True)
+    barcode = models.CharField(_("barcode"), max_length=64, blank=True)
+    characteristics = models.JSONField(_("characteristics"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("product variant")
+        verbose_name_plural = _("product variants")
+        ordering = ["product", "name"]
+        constraints = [unique_external_id("productvariant")]
+
+    def __str__(self):
+        return self.name

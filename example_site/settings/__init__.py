@@ -1,0 +1,1 @@
+"""Settings for the example site: base (shared), dev, test and production."""

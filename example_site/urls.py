@@ -1,0 +1,19 @@
+"""URLs of the example site: Wagtail admin, documents, and Wagtail pages for everything else."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves the home page, the catalogue (/catalog/) and the cabinet (/cabinet/) as pages.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,30 @@
+"""Shared fixtures."""
+
+import pytest
+
+from tests import factories as f
+
+
+@pytest.fixture
+def pages(db):
+    """Catalogue at /catalog/ and cabinet at /cabinet/ under the default site's root."""
+    return f.site_pages()
+
+
+@pytest.fixture
+def alpha(db):
+    """Company «Альфа» with a contract, a legal entity and an owner."""
+    company = f.company("Альфа")
+    f.legal_entity(company, name="ООО «Альфа-Трейд»", inn="6671234560", kpp="667101001")
+    f.contract(company, number="Д-1/2026")
+    owner = f.member(company, role="owner", email="alpha@example.com")
+    return company, owner
+
+
+@pytest.fixture
+def beta(db):
+    """Company «Бета» with a contract and an owner."""
+    company = f.company("Бета")
+    f.contract(company, number="Д-2/2026")
+    owner = f.member(company, role="owner", email="beta@example.com")
+    return company, owner

@@ -1,0 +1,37 @@
+"""``b2b_demo`` builds a usable demo and is safe to run twice."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from b2b_cabinet.models import CabinetPage, CatalogPage, Company, Contract, Product, Warehouse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_refuses_to_run_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("b2b_demo", products=10)
+
+
+def test_demo_creates_pages_companies_and_logins_and_can_run_twice(settings, client):
+    settings.DEBUG = True
+    call_command("b2b_demo", products=20, stdout=open("/dev/null", "w"))
+    call_command("b2b_demo", products=20, stdout=open("/dev/null", "w"))
+
+    assert CatalogPage.objects.get().url == "/catalog/"
+    assert CabinetPage.objects.get().url == "/cabinet/"
+    assert set(Company.objects.values_list("name", flat=True)) == {"Альфа", "Бета"}
+    assert Contract.objects.count() == 2
+    assert Warehouse.objects.values("city").distinct().count() == 2
+    assert Product.objects.count() == 20
+    User = get_user_model()
+    assert User.objects.filter(username="admin", is_superuser=True).count() == 1
+    assert User.objects.get(username="manager@example.com").is_staff
+
+    settings.DEBUG = False
+    assert client.get("/").status_code == 200
+    assert client.get("/catalog/").status_code == 200
+    assert client.login(username="alpha@example.com", password="demo")
+    assert "Альфа" in client.get("/cabinet/").content.decode()
