@@ -8,6 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
+    # 1C exchange (/1c/exchange/ and /bitrix/admin/1c_exchange.php): before Wagtail's catch-all.
+    path("", include("b2b_cabinet.sync.exchange.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -8,13 +8,24 @@ import domain modules lazily, inside the method.
 """
 
 from .base import CompanyScopedQuerySet, ExternalIdMixin, TimestampedMixin
-from .catalog import Brand, Category, Producer, Product, ProductVariant, Property, PropertyValue, Unit
+from .catalog import (
+    Brand,
+    Category,
+    Producer,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Property,
+    PropertyValue,
+    Unit,
+)
 from .customers import Company, Contract, LegalEntity, Membership, Region
 from .orders import TRANSITIONS, Order, OrderLine, OrderStatus
 from .pages import CabinetPage, CatalogPage, ContentPage
 from .pricing import Price, PriceType
 from .settings import SellerRequisites
 from .stock import ClosedDay, StockLevel, Warehouse
+from .sync import ExchangeNode, ExchangeSession, ImportIssue, ImportRun
 
 __all__ = [
     "TRANSITIONS",
@@ -27,7 +38,11 @@ __all__ = [
     "CompanyScopedQuerySet",
     "ContentPage",
     "Contract",
+    "ExchangeNode",
+    "ExchangeSession",
     "ExternalIdMixin",
+    "ImportIssue",
+    "ImportRun",
     "LegalEntity",
     "Membership",
     "Order",
@@ -37,6 +52,7 @@ __all__ = [
     "PriceType",
     "Producer",
     "Product",
+    "ProductImage",
     "ProductVariant",
     "Property",
     "PropertyValue",

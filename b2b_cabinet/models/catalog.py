@@ -189,7 +189,15 @@ class Product(ExternalIdMixin, TimestampedMixin):
     properties = models.JSONField(_("properties"), default=dict, blank=True)
     requisites = models.JSONField(_("requisites"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    quantity = models.DecimalField(
+        _("total stock"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False,
+        help_text=_("Total quantity as 1C reports it, when it sends no stock per warehouse."),
+    )
+    # Digests of the 1C elements last imported, so an unchanged product or offer is skipped.
     content_hash = models.BinaryField(max_length=16, null=True, editable=False)
+    offer_hash = models.BinaryField(max_length=16, null=True, editable=False)
+    prices_hash = models.BinaryField(max_length=16, null=True, editable=False)
+    stock_hash = models.BinaryField(max_length=16, null=True, editable=False)
     editorial_description = models.TextField(
         _("editorial description"), blank=True, help_text=_("Written in Wagtail; a 1C import never changes it.")
     )
@@ -216,6 +224,12 @@ class ProductVariant(ExternalIdMixin):
     barcode = models.CharField(_("barcode"), max_length=64, blank=True)
     characteristics = models.JSONField(_("characteristics"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    quantity = models.DecimalField(_("total stock"), max_digits=14, decimal_places=3, null=True, blank=True,
+                                   editable=False)
+    content_hash = models.BinaryField(max_length=16, null=True, editable=False)
+    offer_hash = models.BinaryField(max_length=16, null=True, editable=False)
+    prices_hash = models.BinaryField(max_length=16, null=True, editable=False)
+    stock_hash = models.BinaryField(max_length=16, null=True, editable=False)
 
     class Meta:
         verbose_name = _("product variant")
@@ -225,3 +239,27 @@ class ProductVariant(ExternalIdMixin):
 
     def __str__(self):
         return self.name
+
+
+def product_image_path(instance: "ProductImage", filename: str) -> str:
+    return f"b2b/products/{filename[:2]}/{filename}"
+
+
+class ProductImage(models.Model):
+    """A picture of a product; those 1C sends (``Картинка``) are replaced on the next import."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(_("file"), upload_to=product_image_path, max_length=300)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    source_path = models.CharField(
+        _("path in the 1C package"), max_length=300, blank=True, help_text=_("Empty for images added by editors.")
+    )
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["product", "position", "pk"]
+
+    def __str__(self):
+        return self.caption or self.file.name

@@ -33,9 +33,14 @@ class PriceType(ExternalIdMixin):
 class Price(models.Model):
     """The price of a product (or one variant) in one price type, per ``unit_ratio`` units."""
 
+    # Index choice (the import writes these rows by the hundred thousand): product lookups use the
+    # product_id index, variant and price-type lookups the unique indexes below, so the variant and
+    # price-type foreign keys get no index of their own.
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
-    variant = models.ForeignKey(ProductVariant, null=True, blank=True, on_delete=models.CASCADE, related_name="prices")
-    price_type = models.ForeignKey(PriceType, on_delete=models.CASCADE, related_name="prices")
+    variant = models.ForeignKey(
+        ProductVariant, null=True, blank=True, on_delete=models.CASCADE, related_name="prices", db_index=False
+    )
+    price_type = models.ForeignKey(PriceType, on_delete=models.CASCADE, related_name="prices", db_index=False)
     value = models.DecimalField(_("price"), max_digits=16, decimal_places=4)
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
     unit_ratio = models.DecimalField(_("coefficient"), max_digits=12, decimal_places=3, default=1)

@@ -80,15 +80,18 @@ class ClosedDay(models.Model):
 class StockLevel(models.Model):
     """Stock of a product (or one variant) in one warehouse."""
 
+    # As for prices: the unique indexes serve variant lookups, so only product_id has its own index.
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_levels")
     variant = models.ForeignKey(
-        ProductVariant, null=True, blank=True, on_delete=models.CASCADE, related_name="stock_levels"
+        ProductVariant, null=True, blank=True, on_delete=models.CASCADE, related_name="stock_levels", db_index=False
     )
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="stock_levels")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="stock_levels", db_index=False)
     on_hand = models.DecimalField(_("on hand"), max_digits=14, decimal_places=3, default=0)
     reserved = models.DecimalField(_("reserved"), max_digits=14, decimal_places=3, default=0)
     in_transit = models.DecimalField(_("in transit"), max_digits=14, decimal_places=3, default=0)
     expected_at = models.DateField(_("expected"), null=True, blank=True, help_text=_("Arrival of goods in transit."))
+    # The import run that last wrote this row: rows an offer no longer lists drop to zero.
+    synced_run = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("stock level")

@@ -1,0 +1,141 @@
+"""Loading the classifier: groups → categories, properties and their values, price types, warehouses, units.
+
+These tables are small (hundreds to a few thousand rows), so they go through the ORM with one query
+per changed row; the hot paths (products, offers) do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from b2b_cabinet.models import Category, PriceType, Property, PropertyValue, Unit, Warehouse
+from b2b_cabinet.sync.records import GroupRecord, PriceTypeRecord, PropertyRecord, UnitRecord, WarehouseRecord
+from b2b_cabinet.text import slugify_ru
+
+VALUE_TYPES = {
+    "Справочник": Property.ValueType.REFERENCE,
+    "Число": Property.ValueType.NUMBER,
+    "Время": Property.ValueType.DATE,
+    "Дата": Property.ValueType.DATE,
+}
+
+
+class ClassifierLoader:
+    """Upserts classifier records by 1C Ид and counts what changed."""
+
+    def __init__(self) -> None:
+        self.changed = 0
+        self._slugs: set[str] | None = None
+
+    def load(self, records: Iterable) -> None:
+        """Load records in document order (groups arrive parent first)."""
+        touched_groups = False
+        for record in records:
+            if isinstance(record, GroupRecord):
+                self._group(record)
+                touched_groups = True
+            elif isinstance(record, PropertyRecord):
+                self._property(record)
+            elif isinstance(record, PriceTypeRecord):
+                self._price_type(record)
+            elif isinstance(record, WarehouseRecord):
+                self._warehouse(record)
+            elif isinstance(record, UnitRecord):
+                self._unit(record)
+        if touched_groups:
+            rebuild_category_paths()
+
+    def _unique_slug(self, name: str) -> str:
+        if self._slugs is None:
+            self._slugs = set(Category.objects.values_list("slug", flat=True))
+        base = slugify_ru(name, max_length=240)
+        slug, n = base, 1
+        while slug in self._slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        self._slugs.add(slug)
+        return slug
+
+    def _group(self, record: GroupRecord) -> None:
+        category = Category.objects.filter(external_id=record.external_id).first()
+        parent_id = (
+            Category.objects.filter(external_id=record.parent_id).values_list("pk", flat=True).first()
+            if record.parent_id
+            else None
+        )
+        values = {"name": record.name[:255], "parent_id": parent_id, "position": record.position,
+                  "is_active": not record.deleted}
+        if category is None:
+            # Bulk path: save() would recompute paths row by row; rebuild_category_paths() does it once.
+            Category.objects.bulk_create(
+                [Category(external_id=record.external_id, slug=self._unique_slug(record.name), **values)]
+            )
+            self.changed += 1
+        elif any(getattr(category, k) != v for k, v in values.items()):
+            Category.objects.filter(pk=category.pk).update(**values)
+            self.changed += 1
+
+    def _property(self, record: PropertyRecord) -> None:
+        prop, created = Property.objects.update_or_create(
+            external_id=record.external_id,
+            defaults={
+                "name": record.name[:255],
+                "value_type": VALUE_TYPES.get(record.value_type, Property.ValueType.STRING),
+                "for_offers": record.for_offers,
+            },
+        )
+        self.changed += created
+        existing = dict(prop.values.exclude(external_id=None).values_list("external_id", "value"))
+        new = [
+            PropertyValue(property=prop, external_id=value_id, value=value[:500])
+            for value_id, value in record.values
+            if value_id and value_id not in existing
+        ]
+        PropertyValue.objects.bulk_create(new, ignore_conflicts=True)
+        for value_id, value in record.values:
+            if value_id in existing and existing[value_id] != value[:500]:
+                PropertyValue.objects.filter(external_id=value_id).update(value=value[:500])
+
+    def _price_type(self, record: PriceTypeRecord) -> None:
+        defaults = {"name": record.name[:255], "is_active": not record.deleted}
+        if record.currency:
+            defaults["currency"] = record.currency[:3]
+        if record.vat_included is not None:
+            defaults["vat_included"] = record.vat_included
+        _, created = PriceType.objects.update_or_create(external_id=record.external_id, defaults=defaults)
+        self.changed += created
+
+    def _warehouse(self, record: WarehouseRecord) -> None:
+        defaults = {"name": record.name[:255], "is_active": not record.deleted}
+        if record.address:
+            defaults["address"] = record.address[:500]
+        _, created = Warehouse.objects.update_or_create(external_id=record.external_id, defaults=defaults)
+        self.changed += created
+
+    def _unit(self, record: UnitRecord) -> None:
+        code = (record.code or record.external_id)[:40]
+        unit = Unit.objects.filter(external_id=record.external_id).first() or Unit.objects.filter(code=code).first()
+        values = {"external_id": record.external_id, "name": (record.name or record.full_name or code)[:50],
+                  "full_name": record.full_name[:150], "intl_abbr": record.intl_abbr[:10]}
+        if unit is None:
+            Unit.objects.create(code=code, **values)
+        else:
+            Unit.objects.filter(pk=unit.pk).update(**values)
+
+
+def rebuild_category_paths() -> None:
+    """Recompute every category's materialised path in one pass (parents before children)."""
+    rows = list(Category.objects.values_list("pk", "parent_id", "path"))
+    parents = {pk: parent for pk, parent, _ in rows}
+    paths: dict[int, str] = {}
+
+    def path_of(pk: int, depth: int = 0) -> str:
+        if pk not in paths:
+            parent = parents.get(pk)
+            # A cycle (a group made its own ancestor by hand) is cut at the root rather than looping.
+            prefix = path_of(parent, depth + 1) if parent and depth < 100 else "/"
+            paths[pk] = f"{prefix}{pk}/"
+        return paths[pk]
+
+    changed = [Category(pk=pk, path=path_of(pk)) for pk, _parent, old in rows if path_of(pk) != old]
+    Category.objects.bulk_update(changed, ["path"], batch_size=500)

@@ -1,0 +1,128 @@
+"""The operations an import needs from the database, with the SQL both vendors share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.utils import timezone
+
+from b2b_cabinet.models import Price, Product, ProductVariant, StockLevel
+
+PRODUCT = Product._meta.db_table
+VARIANT = ProductVariant._meta.db_table
+PRICE = Price._meta.db_table
+STOCK = StockLevel._meta.db_table
+
+#: Product columns the importer owns. Editorial fields are not here, so an import never touches them.
+PRODUCT_COLUMNS = (
+    "external_id", "sku", "name", "description", "category_id", "brand_id", "producer_id", "unit_id",
+    "unit_ratio", "vat_rate", "barcode", "properties", "requisites", "is_active", "content_hash",
+)
+PRODUCT_INSERT_ONLY = ("editorial_description", "created_at", "updated_at")
+VARIANT_COLUMNS = ("external_id", "product_id", "name", "sku", "barcode", "characteristics", "is_active")
+PRICE_COLUMNS = ("product_id", "variant_id", "price_type_id", "value", "currency", "unit_ratio", "min_quantity")
+STOCK_COLUMNS = ("product_id", "variant_id", "warehouse_id", "on_hand", "in_transit", "expected_at", "synced_run")
+#: Which hash column records an offers file, by what the file carries.
+HASH_COLUMNS = {"offers": "offer_hash", "prices": "prices_hash", "rests": "stock_hash"}
+
+
+def last_by(rows: list[tuple], width: int) -> list[tuple]:
+    """Rows with a unique key (their first ``width`` fields), the last one winning.
+
+    1C files can list the same offer, or the same price type in one offer, twice; an upsert may
+    touch a row only once per statement on PostgreSQL, and SQLite would keep the last anyway.
+    """
+    unique = {row[:width]: row for row in rows}
+    return rows if len(unique) == len(rows) else list(unique.values())
+
+
+def chunked(items: Sequence, size: int) -> Iterable[Sequence]:
+    """Consecutive slices of at most ``size`` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class BulkWriter:
+    """Vendor-neutral part of the writers; subclasses implement the vendor-specific statements."""
+
+    def __init__(self, connection, run_id: int):
+        self.connection = connection
+        self.run_id = run_id
+        self.now: datetime = timezone.now()
+
+    # -- reads -----------------------------------------------------------------------------------
+    def fetch_pairs(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def known_product_hashes(self) -> dict[str, bytes]:
+        """Stored digest of every product (and 2.04 variant product) by 1C Ид."""
+        where = "WHERE external_id IS NOT NULL AND content_hash IS NOT NULL"
+        rows = self.fetch_pairs(f"SELECT external_id, content_hash FROM {PRODUCT} {where}")
+        rows += self.fetch_pairs(f"SELECT external_id, content_hash FROM {VARIANT} {where}")
+        return {xid: bytes(value) for xid, value in rows}
+
+    def known_offer_hashes(self, role: str) -> dict[str, bytes]:
+        """Stored digest of every offer of this file role by offer Ид (product or product#variant)."""
+        column = HASH_COLUMNS[role]
+        rows = self.fetch_pairs(
+            f"SELECT external_id, {column} FROM {PRODUCT} WHERE external_id IS NOT NULL AND {column} IS NOT NULL"
+        )
+        rows += self.fetch_pairs(
+            f"SELECT external_id, {column} FROM {VARIANT} WHERE external_id IS NOT NULL AND {column} IS NOT NULL"
+        )
+        return {xid: bytes(value) for xid, value in rows}
+
+    def id_map(self, table: str) -> dict[str, int]:
+        """1C Ид → primary key for every row of ``table`` that has an Ид."""
+        return dict(self.fetch_pairs(f"SELECT external_id, id FROM {table} WHERE external_id IS NOT NULL"))
+
+    def ids_for(self, table: str, external_ids: Sequence[str]) -> dict[str, int]:
+        """1C Ид → primary key for the given Ид only (small imports)."""
+        found: dict[str, int] = {}
+        for part in chunked(list(external_ids), 500):
+            marks = ", ".join(["%s"] * len(part))
+            found.update(self.fetch_pairs(f"SELECT external_id, id FROM {table} WHERE external_id IN ({marks})", part))
+        return found
+
+    # -- writes (vendor specific) ----------------------------------------------------------------
+    def upsert_products(self, rows: list[tuple]) -> None:
+        """Insert or update products; ``rows`` follow :data:`PRODUCT_COLUMNS`."""
+        raise NotImplementedError
+
+    def upsert_variants(self, rows: list[tuple]) -> None:
+        """Insert or update variants; ``rows`` follow :data:`VARIANT_COLUMNS` (+ content_hash or None)."""
+        raise NotImplementedError
+
+    def replace_prices(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
+        """Make the prices of each (product_id, variant_id) owner exactly ``rows`` (:data:`PRICE_COLUMNS`)."""
+        raise NotImplementedError
+
+    def upsert_stock(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
+        """Set stock of the owners to ``rows`` (:data:`STOCK_COLUMNS`); their other warehouses drop to 0.
+
+        Reservations made on the portal (``reserved``) are kept.
+        """
+        raise NotImplementedError
+
+    def set_offer_state(self, role: str, rows: list[tuple]) -> None:
+        """Store (digest, total quantity, product_id, variant_id) of each offer read."""
+        raise NotImplementedError
+
+    def deactivate_missing(self, table: str, seen: Iterable[str]) -> int:
+        """Deactivate active rows of ``table`` with an Ид not in ``seen``; return how many."""
+        raise NotImplementedError
+
+
+def stored_hashes(writer: BulkWriter, table: str, column: str, external_ids: Sequence[str]) -> dict[str, bytes]:
+    """Stored digests in ``column`` of ``table`` for the given Ид only (small files)."""
+    found: dict[str, bytes] = {}
+    for part in chunked(list(external_ids), 500):
+        marks = ", ".join(["%s"] * len(part))
+        rows = writer.fetch_pairs(
+            f"SELECT external_id, {column} FROM {table} WHERE external_id IN ({marks}) AND {column} IS NOT NULL", part
+        )
+        found.update((xid, bytes(value)) for xid, value in rows)
+    return found

@@ -1,0 +1,161 @@
+"""PostgreSQL writer: ``COPY`` into temporary tables, then one set-based statement per operation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .base import (
+    HASH_COLUMNS,
+    PRICE,
+    PRICE_COLUMNS,
+    PRODUCT,
+    PRODUCT_COLUMNS,
+    STOCK,
+    STOCK_COLUMNS,
+    VARIANT,
+    VARIANT_COLUMNS,
+    BulkWriter,
+    last_by,
+)
+
+OWNER_TABLE = "b2b_tmp_owner"
+
+
+class PostgresWriter(BulkWriter):
+    """Writes with psycopg 3's ``COPY``; temporary tables vanish with the transaction."""
+
+    def __init__(self, connection, run_id: int):
+        super().__init__(connection, run_id)
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self._made: set[str] = set()
+
+    def _temp(self, name: str, definition: str) -> str:
+        """An empty temporary table ``name``, created on first use in this transaction."""
+        with self.raw.cursor() as cursor:
+            if name not in self._made:
+                # ON COMMIT goes before AS in CREATE TABLE ... AS, after the column list otherwise.
+                if definition.startswith("AS "):
+                    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ON COMMIT DROP {definition}")
+                else:
+                    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} {definition} ON COMMIT DROP")
+                self._made.add(name)
+            # Emptied every time: an enclosing transaction (a test, a caller's atomic block) may
+            # still hold the table from an earlier run.
+            cursor.execute(f"TRUNCATE {name}")
+        return name
+
+    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+        with self.raw.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    def _execute(self, sql: str, params: Sequence = ()) -> int:
+        with self.raw.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
+
+    def _owners(self, owners: list[tuple[int, int | None]]) -> str:
+        table = self._temp(OWNER_TABLE, "(product_id bigint, variant_id bigint)")
+        self._copy(table, ("product_id", "variant_id"), owners)
+        return table
+
+    def upsert_products(self, rows: list[tuple]) -> None:
+        rows = last_by(rows, 1)
+        table = self._temp("b2b_tmp_product", f"AS SELECT {', '.join(PRODUCT_COLUMNS)} FROM {PRODUCT} WITH NO DATA")
+        self._copy(table, PRODUCT_COLUMNS, rows)
+        columns = ", ".join(PRODUCT_COLUMNS)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*PRODUCT_COLUMNS[1:], "updated_at"))
+        self._execute(
+            f"INSERT INTO {PRODUCT} ({columns}, editorial_description, created_at, updated_at) "
+            f"SELECT {columns}, '', %s, %s FROM {table} "
+            f"ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO UPDATE SET {updates}",
+            (self.now, self.now),
+        )
+
+    def upsert_variants(self, rows: list[tuple]) -> None:
+        rows = last_by(rows, 1)
+        columns = (*VARIANT_COLUMNS, "content_hash")
+        table = self._temp("b2b_tmp_variant", f"AS SELECT {', '.join(columns)} FROM {VARIANT} WITH NO DATA")
+        self._copy(table, columns, rows)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in VARIANT_COLUMNS[1:])
+        self._execute(
+            f"INSERT INTO {VARIANT} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {table} "
+            f"ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO UPDATE SET {updates}, "
+            f"content_hash = COALESCE(EXCLUDED.content_hash, {VARIANT}.content_hash)"
+        )
+
+    def replace_prices(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
+        rows = last_by(rows, 3)
+        table = self._owners(owners)
+        self._execute(
+            f"DELETE FROM {PRICE} p USING {table} o WHERE o.variant_id IS NULL AND p.product_id = o.product_id "
+            f"AND p.variant_id IS NULL"
+        )
+        self._execute(f"DELETE FROM {PRICE} p USING {table} o WHERE p.variant_id = o.variant_id")
+        staged = self._temp("b2b_tmp_price", f"AS SELECT {', '.join(PRICE_COLUMNS)} FROM {PRICE} WITH NO DATA")
+        self._copy(staged, PRICE_COLUMNS, rows)
+        columns = ", ".join(PRICE_COLUMNS)
+        updates = ("value = EXCLUDED.value, currency = EXCLUDED.currency, unit_ratio = EXCLUDED.unit_ratio, "
+                   "min_quantity = EXCLUDED.min_quantity")
+        for condition, target in (
+            ("variant_id IS NULL", "(product_id, price_type_id) WHERE variant_id IS NULL"),
+            ("variant_id IS NOT NULL", "(variant_id, price_type_id) WHERE variant_id IS NOT NULL"),
+        ):
+            self._execute(
+                f"INSERT INTO {PRICE} ({columns}) SELECT {columns} FROM {staged} WHERE {condition} "
+                f"ON CONFLICT {target} DO UPDATE SET {updates}"
+            )
+
+    def upsert_stock(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
+        rows = last_by(rows, 3)
+        table = self._temp("b2b_tmp_stock", f"AS SELECT {', '.join(STOCK_COLUMNS)} FROM {STOCK} WITH NO DATA")
+        self._copy(table, STOCK_COLUMNS, rows)
+        columns = ", ".join(STOCK_COLUMNS)
+        updates = (
+            "on_hand = EXCLUDED.on_hand, in_transit = EXCLUDED.in_transit, expected_at = EXCLUDED.expected_at, "
+            "synced_run = EXCLUDED.synced_run"
+        )
+        for condition, target in (
+            ("variant_id IS NULL", "(product_id, warehouse_id) WHERE variant_id IS NULL"),
+            ("variant_id IS NOT NULL", "(variant_id, warehouse_id) WHERE variant_id IS NOT NULL"),
+        ):
+            self._execute(
+                f"INSERT INTO {STOCK} ({columns}, reserved) SELECT {columns}, 0 FROM {table} WHERE {condition} "
+                f"ON CONFLICT {target} DO UPDATE SET {updates}"
+            )
+        owner_table = self._owners(owners)
+        zero = "SET on_hand = 0, in_transit = 0, expected_at = NULL"
+        self._execute(
+            f"UPDATE {STOCK} s {zero} FROM {owner_table} o WHERE o.variant_id IS NULL AND s.product_id = o.product_id "
+            f"AND s.variant_id IS NULL AND s.synced_run <> %s",
+            (self.run_id,),
+        )
+        self._execute(
+            f"UPDATE {STOCK} s {zero} FROM {owner_table} o WHERE s.variant_id = o.variant_id AND s.synced_run <> %s",
+            (self.run_id,),
+        )
+
+    def set_offer_state(self, role: str, rows: list[tuple]) -> None:
+        column = HASH_COLUMNS[role]
+        table = self._temp("b2b_tmp_offer", "(digest bytea, quantity numeric, product_id bigint, variant_id bigint)")
+        self._copy(table, ("digest", "quantity", "product_id", "variant_id"), rows)
+        self._execute(
+            f"UPDATE {PRODUCT} p SET {column} = t.digest, quantity = COALESCE(t.quantity, p.quantity) "
+            f"FROM {table} t WHERE t.variant_id IS NULL AND p.id = t.product_id"
+        )
+        self._execute(
+            f"UPDATE {VARIANT} v SET {column} = t.digest, quantity = COALESCE(t.quantity, v.quantity) "
+            f"FROM {table} t WHERE v.id = t.variant_id"
+        )
+
+    def deactivate_missing(self, table: str, seen: Iterable[str]) -> int:
+        temp = self._temp("b2b_tmp_seen", "(external_id text)")
+        self._copy(temp, ("external_id",), ((x,) for x in seen))
+        self._execute(f"CREATE INDEX IF NOT EXISTS b2b_tmp_seen_idx ON {temp} (external_id)")
+        self._execute(f"ANALYZE {temp}")
+        return self._execute(
+            f"UPDATE {table} t SET is_active = false WHERE t.is_active AND t.external_id IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {temp} s WHERE s.external_id = t.external_id)"
+        )

@@ -1,0 +1,59 @@
+"""Running chunk readers on worker processes with a bounded number of results in flight."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+#: Chunks read ahead of the writer; bounds the memory that finished-but-unwritten rows take.
+WINDOW = 4
+
+
+def worker_count() -> int:
+    """Worker processes to use: the CPUs this process may run on, at most 4."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
+
+
+@contextmanager
+def chunk_pool(size: int):
+    """A fork-based process pool, or None when one process is enough.
+
+    Fork (not spawn) so workers inherit the read-only state the pipeline prepared; they never use
+    the parent's database connection and leave with ``os._exit``, so that connection is safe.
+    """
+    if size <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    pool = multiprocessing.get_context("fork").Pool(size)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def ordered_map(pool, function: Callable, items: Sequence) -> Iterator:
+    """``map(function, items)`` on ``pool`` in order, keeping at most :data:`WINDOW` results pending."""
+    if pool is None:
+        for item in items:
+            yield function(item)
+        return
+    pending: deque = deque()
+    iterator = iter(items)
+    for item in iterator:
+        pending.append(pool.apply_async(function, (item,)))
+        if len(pending) >= WINDOW:
+            break
+    while pending:
+        result = pending.popleft().get()
+        for item in iterator:
+            pending.append(pool.apply_async(function, (item,)))
+            break
+        yield result

@@ -1,0 +1,198 @@
+"""The import pipeline: files in, one atomic transaction, an ``ImportRun`` out.
+
+``import_files`` orders the files (classifier and goods before offers, prices and rests), loads
+each file's classifier in this process, then has worker processes read the products or offers in
+chunks while this process writes what changed. Everything happens in one transaction: a failed
+run, or a dry run, leaves the catalogue exactly as it was. The run's record, its counts and its
+issues are written outside that transaction, so they survive a rollback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from b2b_cabinet.conf import b2b_settings
+from b2b_cabinet.models import Category, ImportRun, Product, Property, PropertyValue
+from b2b_cabinet.sync.chunks import plan_chunks
+from b2b_cabinet.sync.classifier_load import ClassifierLoader
+from b2b_cabinet.sync.errors import CommerceMLError
+from b2b_cabinet.sync.issues import IssueLog
+from b2b_cabinet.sync.loaders import bulk_writer
+from b2b_cabinet.sync.loaders.base import PRODUCT, VARIANT
+from b2b_cabinet.sync.offers_load import OfferSink
+from b2b_cabinet.sync.parallel import chunk_pool, ordered_map, worker_count
+from b2b_cabinet.sync.planning import FilePlan, plan_files
+from b2b_cabinet.sync.products_load import ProductSink
+from b2b_cabinet.sync.records import KIND_IMPORT, KIND_OFFERS
+from b2b_cabinet.sync.workers import STATE, WorkerState, read_offer_chunk, read_product_chunk
+
+logger = logging.getLogger(__name__)
+
+#: Files up to this size are read in this process; larger ones are cut into chunks for workers.
+SMALL_FILE = 24 * 1024 * 1024
+CHUNK_SIZE = 16 * 1024 * 1024
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Counts:
+    """What a run did, over products and offers."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    rejected: int = 0
+    items: int = 0
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run to roll the transaction back."""
+
+
+def import_files(
+    paths: Sequence[os.PathLike | str],
+    *,
+    source: str,
+    node=None,
+    session=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Import CommerceML files atomically and return the finished ``ImportRun``.
+
+    Never raises for bad input: a file that cannot be imported gives a run with status ``failed``
+    and an ``error`` naming file, line, element and 1C Ид, and the catalogue is left unchanged.
+    """
+    paths = [Path(p) for p in paths]
+    run = ImportRun.objects.create(
+        source=source, node=node, session=session, files=[str(p) for p in paths], dry_run=dry_run
+    )
+    issues = IssueLog(run)
+    importer = None
+    try:
+        plans = plan_files(paths)
+        run.is_full = any(plan.is_full for plan in plans)
+        with transaction.atomic():
+            importer = Importer(run, issues, progress, sum(plan.size for plan in plans))
+            for plan in plans:
+                importer.import_file(plan)
+            run.kinds = ", ".join(sorted({plan.role for plan in plans}))
+            if dry_run:
+                raise _DryRun
+        run.status = ImportRun.Status.SUCCESS
+    except _DryRun:
+        run.status = ImportRun.Status.DRY_RUN
+    except CommerceMLError as exc:
+        run.status, run.error = ImportRun.Status.FAILED, str(exc)
+        issues.error(exc)
+    except Exception as exc:  # an unexpected failure must still leave a readable run behind
+        logger.exception("Import run %s failed", run.pk)
+        run.status = ImportRun.Status.FAILED
+        run.error = f"Internal error ({type(exc).__name__}: {exc}). Nothing was changed; see the server log."
+    counts = importer.counts if importer else Counts()
+    for name in ("created", "updated", "unchanged", "deactivated", "rejected", "items"):
+        setattr(run, name, getattr(counts, name))
+    run.finished_at = timezone.now()
+    run.save()
+    issues.save()
+    return run
+
+
+class Importer:
+    """One run's state: the writer, reference caches, counts; imports file after file."""
+
+    def __init__(self, run: ImportRun, issues: IssueLog, progress: Progress | None, total_bytes: int):
+        from b2b_cabinet.sync.refs import References
+
+        self.run = run
+        self.issues = issues
+        self.progress = progress
+        self.total_bytes = total_bytes
+        self.done_bytes = 0
+        self.counts = Counts()
+        self.writer = bulk_writer(connection, run.pk)
+        self.refs = References()
+
+    def import_file(self, plan: FilePlan) -> None:
+        """Load the file's classifier, then its products or offers."""
+        ClassifierLoader().load(plan.classifier_records())
+        if plan.first is not None and plan.kind == KIND_IMPORT:
+            self._products(plan)
+        elif plan.first is not None and plan.kind == KIND_OFFERS:
+            self._offers(plan)
+        self._advance(plan.size)
+
+    def _advance(self, size: int) -> None:
+        self.done_bytes += size
+        if self.progress:
+            self.progress(self.done_bytes, self.total_bytes)
+
+    def _state(self, known: dict[str, bytes] | None) -> None:
+        """Fill the workers' read-only state; they fork after this and share it."""
+        STATE.__dict__.update(WorkerState().__dict__)
+        STATE.known = known or {}
+        STATE.groups = dict(Category.objects.exclude(external_id=None).values_list("external_id", "pk"))
+        STATE.properties = dict(Property.objects.exclude(external_id=None).values_list("external_id", "name"))
+        STATE.values = dict(PropertyValue.objects.exclude(external_id=None).values_list("external_id", "value"))
+        STATE.transit = (
+            b2b_settings.TRANSIT_QUANTITY_REQUISITE,
+            b2b_settings.TRANSIT_DATE_REQUISITE,
+            b2b_settings.TRANSIT_WAREHOUSE_REQUISITE,
+        )
+
+    def _run_chunks(self, plan: FilePlan, record: str, reader, sink) -> None:
+        chunks = plan_chunks(str(plan.path), plan.prolog, record, CHUNK_SIZE)
+        workers = worker_count() if plan.size > SMALL_FILE and len(chunks) > 1 else 1
+        before = Counts(**vars(self.counts))
+        try:
+            with transaction.atomic(), chunk_pool(workers) as pool:
+                for result in ordered_map(pool, reader, chunks):
+                    sink.write(result)
+        except CommerceMLError as exc:
+            if len(chunks) < 2 or not exc.problem.startswith("the XML is malformed"):
+                raise
+            # A cut inside a CDATA section looks like broken XML: read the file whole to be sure.
+            self.counts.__dict__.update(vars(before))
+            sink.reset()
+            whole = plan_chunks(str(plan.path), plan.prolog, record, plan.size + 1)
+            with transaction.atomic():
+                for result in ordered_map(None, reader, whole):
+                    sink.write(result)
+
+    def _products(self, plan: FilePlan) -> None:
+        big = plan.size > SMALL_FILE
+        known = self.writer.known_product_hashes() if big else None
+        self._state(known)
+        sink = ProductSink(self, plan.path, known)
+        self._run_chunks(plan, "Товар", read_product_chunk, sink)
+        if plan.is_full:
+            # A 2.04 variant product ``p#c`` keeps its parent ``p`` in the catalogue too.
+            seen = set(sink.seen)
+            seen.update(xid.partition("#")[0] for xid in sink.seen if "#" in xid)
+            self.counts.deactivated += self.writer.deactivate_missing(PRODUCT, seen)
+
+    def _offers(self, plan: FilePlan) -> None:
+        big = plan.size > SMALL_FILE
+        known = self.writer.known_offer_hashes(plan.role) if big else None
+        product_ids = self.writer.id_map(PRODUCT) if big else None
+        self._state(known)
+        sink = OfferSink(self, plan.path, plan.role, known, product_ids, None)
+        self._run_chunks(plan, "Предложение", read_offer_chunk, sink)
+        if plan.is_full and plan.role == "offers":
+            self.counts.deactivated += self.writer.deactivate_missing(VARIANT, sink.seen_variants)
+
+    def deactivate_products(self, pks: list[int]) -> None:
+        """Products whose only offer 1C marked deleted."""
+        self.counts.deactivated += Product.objects.filter(pk__in=pks, is_active=True).update(is_active=False)
+
+
+__all__ = ["Counts", "import_files"]

@@ -1,0 +1,253 @@
+"""The import pipeline end to end on generated and hand-written CommerceML packages."""
+
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from b2b_cabinet.demo.catalogue import write_delta, write_offers_changed, write_package
+from b2b_cabinet.models import (
+    Category,
+    ImportIssue,
+    ImportRun,
+    Price,
+    Product,
+    ProductImage,
+    ProductVariant,
+    StockLevel,
+)
+from b2b_cabinet.sync import pipeline
+from tests.importing import FIXTURES, catalogue_snapshot, run_import, small_spec
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def package(tmp_path):
+    spec = small_spec()
+    info = write_package(tmp_path / "full", spec)
+    return spec, info
+
+
+def test_a_full_package_loads_products_prices_stock_and_goods_in_transit(package):
+    _spec, info = package
+    run = run_import(info.import_path, info.offers_path)
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    assert (run.created, run.items) == (80, 80)
+    assert Product.objects.filter(is_active=True).count() == 40
+    assert Price.objects.count() == 40 * 3
+    assert StockLevel.objects.count() == 40 * 3
+    transit = StockLevel.objects.filter(in_transit__gt=0)
+    assert transit.count() == 4 and all(level.expected_at for level in transit)
+    product = Product.objects.get(external_id=info.product_ids[1])
+    assert product.category.path.startswith("/") and product.category.get_ancestors()
+    assert product.brand and product.unit and product.vat_rate == Decimal("20")
+    prices = sorted(product.prices.values_list("value", flat=True))
+    assert prices[0] < prices[1] < prices[2]
+
+
+def test_the_same_package_again_changes_nothing(package):
+    _, info = package
+    run_import(info.import_path, info.offers_path)
+    before = catalogue_snapshot()
+
+    run = run_import(info.import_path, info.offers_path)
+
+    assert (run.unchanged, run.created, run.updated) == (80, 0, 0)
+    assert catalogue_snapshot() == before
+
+
+def test_changed_prices_and_stock_are_rewritten_without_touching_products(package, tmp_path):
+    spec, info = package
+    run_import(info.import_path, info.offers_path)
+    products_before = catalogue_snapshot()["Product"]
+    changed = write_offers_changed(tmp_path / "changed", spec)
+
+    run = run_import(changed.offers_path)
+
+    assert run.updated == 40
+    first = Product.objects.get(external_id=info.product_ids[0])
+    assert first.prices.count() == 3
+    after = [row for row in catalogue_snapshot()["Product"]]
+    assert [r[:5] for r in after] == [r[:5] for r in products_before]
+
+
+def test_a_delta_updates_only_what_it_holds_and_deactivates_nothing(package, tmp_path):
+    spec, info = package
+    run_import(info.import_path, info.offers_path)
+    delta = write_delta(tmp_path / "delta", spec, fraction=0.1)
+
+    run = run_import(delta.import_path, delta.offers_path)
+
+    assert run.status == ImportRun.Status.SUCCESS
+    assert run.updated == 8 and run.deactivated == 0
+    assert Product.objects.filter(is_active=True).count() == 40
+    assert Product.objects.filter(name__contains="нов. ред.").count() == 4
+
+
+def test_a_full_upload_deactivates_products_it_no_longer_contains(package, tmp_path):
+    _spec, info = package
+    run_import(info.import_path, info.offers_path)
+    smaller = write_package(tmp_path / "smaller", small_spec(products=30))
+
+    run = run_import(smaller.import_path)
+
+    assert run.deactivated == 10
+    assert Product.objects.filter(is_active=True).count() == 30
+
+
+def test_products_marked_deleted_in_1c_become_inactive(tmp_path):
+    info = write_package(tmp_path, small_spec(deleted_every=5))
+    run_import(info.import_path, info.offers_path)
+    assert Product.objects.filter(is_active=False).count() == 8
+
+
+def test_a_truncated_file_fails_with_its_line_and_changes_nothing(package, tmp_path):
+    _, info = package
+    run_import(info.import_path, info.offers_path)
+    before = catalogue_snapshot()
+    data = info.import_path.read_bytes()
+    broken = tmp_path / "broken" / "import.xml"
+    broken.parent.mkdir()
+    broken.write_bytes(data[: int(len(data) * 0.7)])
+
+    run = run_import(broken, info.offers_path)
+
+    assert run.status == ImportRun.Status.FAILED
+    assert "import.xml" in run.error and "line" in run.error
+    assert run.issues.filter(level=ImportIssue.Level.ERROR).exists()
+    assert catalogue_snapshot() == before
+
+
+def test_a_dry_run_reports_what_it_would_do_and_changes_nothing(package):
+    _, info = package
+    before = catalogue_snapshot()
+    run = run_import(info.import_path, info.offers_path, dry_run=True)
+    assert run.status == ImportRun.Status.DRY_RUN and run.created == 80
+    assert catalogue_snapshot() == before
+
+
+def test_an_unknown_price_type_fails_the_run_naming_the_offer(package, tmp_path):
+    _, info = package
+    run_import(info.import_path, info.offers_path)
+    before = catalogue_snapshot()
+    text = (FIXTURES / "pipeline" / "offers_unknown_price_type.xml").read_text(encoding="utf-8")
+    offers = tmp_path / "offers.xml"
+    offers.write_text(text.replace("PRODUCT-ID-PLACEHOLDER", info.product_ids[0]), encoding="utf-8")
+
+    run = run_import(offers)
+
+    assert run.status == ImportRun.Status.FAILED
+    assert "no-such-price-type" in run.error and "<Цена>" in run.error and info.product_ids[0] in run.error
+    assert "line 7" in run.error  # the offer holding the price
+    assert catalogue_snapshot() == before
+
+
+def test_an_offer_for_an_unknown_product_is_rejected_and_reported(tmp_path):
+    info = write_package(tmp_path, small_spec())
+    run = run_import(info.offers_path)
+    assert run.status == ImportRun.Status.SUCCESS
+    assert run.rejected == 40
+    issue = run.issues.filter(level=ImportIssue.Level.REJECTED).first()
+    assert issue.file == "offers.xml" and issue.line and issue.external_id == info.offer_ids[0]
+
+
+def test_editorial_content_survives_an_import_that_changes_the_product(package, tmp_path):
+    spec, info = package
+    run_import(info.import_path, info.offers_path)
+    product = Product.objects.get(external_id=info.product_ids[0])
+    product.editorial_description = "Written by Мария in Wagtail"
+    product.save()
+    delta = write_delta(tmp_path / "delta", spec, fraction=1.0)
+
+    run_import(delta.import_path)
+
+    product.refresh_from_db()
+    assert "нов. ред." in product.name
+    assert product.editorial_description == "Written by Мария in Wagtail"
+
+
+def test_204_goods_files_with_characteristics_become_variants():
+    run = run_import(FIXTURES / "pipeline" / "goods_204_variants.xml")
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    product = Product.objects.get(external_id="boot-1")
+    assert sorted(product.variants.values_list("characteristics", flat=True), key=str) == [
+        {"Размер": "38"},
+        {"Размер": "39"},
+    ]
+    assert Category.objects.get(external_id="g-shoes").products.count() == 1
+
+
+def test_an_orders_document_is_refused_with_advice(tmp_path):
+    document = tmp_path / "orders.xml"
+    document.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.03"><Документ><Ид>1</Ид>'
+        "<Номер>1</Номер><ХозОперация>Заказ товара</ХозОперация></Документ></КоммерческаяИнформация>",
+        encoding="utf-8",
+    )
+    run = run_import(document)
+    assert run.status == ImportRun.Status.FAILED
+    assert "orders.xml" in run.error and "type=sale" in run.error
+
+
+def _content():
+    """The catalogue's rows by content, without keys or timestamps that differ between loads."""
+    return {
+        "products": sorted(map(repr, Product.objects.values_list(
+            "external_id", "sku", "name", "category_id", "brand_id", "unit_ratio", "vat_rate", "barcode", "properties",
+            "requisites", "is_active", "content_hash", "offer_hash", "quantity"))),
+        "variants": sorted(map(repr, ProductVariant.objects.values_list(
+            "external_id", "product__external_id", "name", "characteristics", "offer_hash", "quantity"))),
+        "prices": sorted(map(repr, Price.objects.values_list(
+            "product__external_id", "variant__external_id", "price_type_id", "value", "currency"))),
+        "stock": sorted(map(repr, StockLevel.objects.values_list(
+            "product__external_id", "variant__external_id", "warehouse_id", "on_hand", "in_transit", "expected_at"))),
+    }
+
+
+def test_chunked_parallel_reading_gives_the_same_catalogue_as_one_pass(tmp_path, monkeypatch):
+    info = write_package(tmp_path / "p", small_spec(products=300, variants_every=7))
+    run_import(info.import_path, info.offers_path)
+    one_pass = _content()
+    for model in (Price, StockLevel, ProductVariant, Product):
+        model.objects.all().delete()
+    monkeypatch.setattr(pipeline, "SMALL_FILE", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 64 * 1024)
+
+    run = run_import(info.import_path, info.offers_path)
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    assert _content() == one_pass
+    assert len(one_pass["variants"]) > 40 and len(one_pass["prices"]) > 900
+
+
+def test_a_truncated_file_is_reported_at_the_right_line_when_read_in_chunks(package, tmp_path, monkeypatch):
+    _, info = package
+    monkeypatch.setattr(pipeline, "SMALL_FILE", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 16 * 1024)
+    lines = info.import_path.read_bytes().split(b"\n")
+    broken = tmp_path / "import.xml"
+    broken.write_bytes(b"\n".join(lines[:-60]))
+
+    run = run_import(broken)
+
+    assert run.status == ImportRun.Status.FAILED
+    assert "import.xml" in run.error and "malformed or truncated" in run.error
+    assert Product.objects.count() == 0
+
+
+def test_images_in_the_package_are_stored_and_linked(tmp_path):
+    info = write_package(tmp_path, small_spec(products=5, images=True))
+    run_import(info.import_path)
+    images = ProductImage.objects.all()
+    assert images.count() == 5
+    assert all(image.file.storage.exists(image.file.name) for image in images)
+
+
+def test_a_missing_image_is_a_warning_not_a_failure(tmp_path):
+    info = write_package(tmp_path, small_spec(products=3, images=True))
+    shutil.rmtree(tmp_path / "import_files")
+    run = run_import(info.import_path)
+    assert run.status == ImportRun.Status.SUCCESS
+    assert run.issues.filter(level=ImportIssue.Level.WARNING, element="Картинка").count() == 3
