@@ -22,6 +22,7 @@ demo: $(STAMP)
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) b2b_demo
+	$(MANAGE) b2b_schedules
 	@$(MANAGE) qcluster > var/qcluster.log 2>&1 & QPID=$$!; \
 	trap 'kill $$QPID 2>/dev/null' EXIT INT TERM; \
 	echo "django-q2 cluster started (pid $$QPID, log var/qcluster.log)"; \

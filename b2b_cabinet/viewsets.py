@@ -34,6 +34,8 @@ class ProductViewSet(B2BModelViewSet):
 
 
 class ProductVariantViewSet(B2BModelViewSet):
+    # Hundreds of thousands of rows written by the importer: not worth tracking in the reference index.
+    add_to_reference_index = False
     model = m.ProductVariant
     icon = "tag"
     menu_label = _("Product variants")
@@ -113,6 +115,8 @@ class ClosedDayViewSet(B2BModelViewSet):
 
 
 class StockLevelViewSet(B2BModelViewSet):
+    # Hundreds of thousands of rows written by the importer: not worth tracking in the reference index.
+    add_to_reference_index = False
     model = m.StockLevel
     icon = "table"
     menu_label = _("Stock levels")
@@ -134,6 +138,8 @@ class PriceTypeViewSet(B2BModelViewSet):
 
 
 class PriceViewSet(B2BModelViewSet):
+    # Hundreds of thousands of rows written by the importer: not worth tracking in the reference index.
+    add_to_reference_index = False
     model = m.Price
     icon = "form"
     menu_label = _("Prices")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
+from b2b_cabinet.demo.catalogue import DEFAULT_WAREHOUSES
 from b2b_cabinet.models import (
     CabinetPage,
     CatalogPage,
@@ -16,6 +17,7 @@ from b2b_cabinet.models import (
     Company,
     ContentPage,
     Contract,
+    ExchangeNode,
     LegalEntity,
     Membership,
     PriceType,
@@ -75,30 +77,41 @@ def ensure_pages() -> dict[str, Page]:
 
 
 def ensure_reference_data() -> dict:
-    """Regions, warehouses in two cities with closed days, and the three price types."""
+    """Regions, the imported warehouses' cities and closed days, and the roles of the imported price types.
+
+    Price types and warehouses come from the demo catalogue through the importer, as they would
+    from 1C; this only adds what 1C does not send.
+    """
     ural, _ = Region.objects.get_or_create(name="Урал", defaults={"code": "66"})
     center, _ = Region.objects.get_or_create(name="Центр", defaults={"code": "77"})
-    price_types = {}
-    for name, defaults in [
-        ("Оптовая", {"is_default": True}),
-        ("Дилерская", {}),
-        ("РРЦ", {"is_rrp": True}),
-    ]:
-        price_types[name], _ = PriceType.objects.get_or_create(name=name, defaults=defaults)
-    today = datetime.date.today()
-    new_year = datetime.date(today.year, 12, 31)
+    regions = {"Екатеринбург": ural, "Москва": center}
+    price_types = {pt.name: pt for pt in PriceType.objects.all()}
+    PriceType.objects.filter(name="Оптовая").update(is_default=True)
+    PriceType.objects.filter(name="РРЦ").update(is_rrp=True)
+    new_year = datetime.date(datetime.date.today().year, 12, 31)
     warehouses = {}
-    for name, city, region in [
-        ("Склад Екатеринбург", "Екатеринбург", ural),
-        ("Склад Москва-Север", "Москва", center),
-    ]:
-        wh, _ = Warehouse.objects.get_or_create(
-            name=name, defaults={"city": city, "region": region, "closed_weekdays": [6]}
-        )
-        ClosedDay.objects.get_or_create(warehouse=wh, date=new_year, defaults={"reason": "Новый год"})
-        region.warehouses.add(wh)
-        warehouses[name] = wh
+    for name, city in DEFAULT_WAREHOUSES:
+        warehouse = Warehouse.objects.filter(name=name).first()
+        if warehouse is None:
+            continue
+        if not warehouse.city:
+            warehouse.city, warehouse.region, warehouse.closed_weekdays = city, regions.get(city), [6]
+            warehouse.save()
+        ClosedDay.objects.get_or_create(warehouse=warehouse, date=new_year, defaults={"reason": "Новый год"})
+        if warehouse.region:
+            warehouse.region.warehouses.add(warehouse)
+        warehouses[name] = warehouse
     return {"regions": {"ural": ural, "center": center}, "price_types": price_types, "warehouses": warehouses}
+
+
+def ensure_exchange_node() -> ExchangeNode:
+    """The 1C exchange login ``1c`` / ``demo`` that a 1C base (or the emulator in the tests) uses."""
+    node = ExchangeNode.objects.filter(login="1c").first()
+    if node is None:
+        node = ExchangeNode(name="1С:УТ 11 (демо)", login="1c")
+        node.set_password(DEMO_PASSWORD)
+        node.save()
+    return node
 
 
 def _user(email: str, **extra):
@@ -120,9 +133,9 @@ def ensure_people(reference: dict) -> list[DemoLogin]:
     price_types, regions = reference["price_types"], reference["regions"]
     companies = [
         ("Альфа", "alpha@example.com", regions["ural"], "ООО «Альфа-Трейд»", "6671234560", "667101001",
-         price_types["Дилерская"], None),
+         price_types.get("Дилерская"), None),
         ("Бета", "beta@example.com", regions["center"], "ООО «Бета»", "7701234564", "770101001",
-         price_types["Оптовая"], Decimal("92.5000")),
+         price_types.get("Оптовая"), Decimal("92.5000")),
     ]
     for name, email, region, entity_name, inn, kpp, price_type, rate in companies:
         company, _ = Company.objects.get_or_create(name=name, defaults={"region": region, "manager": manager})

@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .catalog import Producer
 from .stock import Warehouse
@@ -55,10 +56,11 @@ class ExchangeSession(models.Model):
         CATALOG = "catalog", _("catalogue")
         SALE = "sale", _("orders")
 
-    node = models.ForeignKey(ExchangeNode, on_delete=models.CASCADE, related_name="sessions")
+    node = models.ForeignKey(ExchangeNode, verbose_name=_("exchange node"), on_delete=models.CASCADE,
+                             related_name="sessions")
     kind = models.CharField(_("type"), max_length=20, choices=Kind)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    sessid = models.CharField(max_length=64, default=new_token, editable=False)
+    sessid = models.CharField(max_length=64, default=new_token, editable=False, db_index=True)
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last request"), default=timezone.now)
     version = models.CharField(_("schema version"), max_length=20, blank=True)
@@ -90,8 +92,10 @@ class ImportRun(models.Model):
         DEMO = "demo", _("demo")
 
     source = models.CharField(_("source"), max_length=20, choices=Source)
-    node = models.ForeignKey(ExchangeNode, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
-    session = models.ForeignKey(ExchangeSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
+    node = models.ForeignKey(ExchangeNode, verbose_name=_("exchange node"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="runs")
+    session = models.ForeignKey(ExchangeSession, verbose_name=_("exchange session"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="runs")
     files = models.JSONField(_("files"), default=list)
     kinds = models.CharField(_("contents"), max_length=100, blank=True, help_text=_("import, offers, prices, rests"))
     is_full = models.BooleanField(_("full upload"), default=False)
@@ -99,9 +103,9 @@ class ImportRun(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.RUNNING)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    created = models.PositiveIntegerField(_("new"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("import count", "new"), default=0)
+    updated = models.PositiveIntegerField(pgettext_lazy("import count", "updated"), default=0)
+    unchanged = models.PositiveIntegerField(pgettext_lazy("import count", "unchanged"), default=0)
     deactivated = models.PositiveIntegerField(_("deactivated"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     items = models.PositiveIntegerField(_("items read"), default=0)

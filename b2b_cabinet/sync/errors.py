@@ -52,6 +52,11 @@ class CommerceMLError(B2BCabinetError):
         self.hint = hint
         super().__init__(self._compose())
 
+    def __str__(self) -> str:
+        # Composed on demand, so a caller that corrects ``line`` (a worker that parsed a slice of
+        # the file) gets a message with the corrected line.
+        return self._compose()
+
     def _compose(self) -> str:
         where = []
         if self.path:

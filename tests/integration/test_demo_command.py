@@ -4,7 +4,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from b2b_cabinet.models import CabinetPage, CatalogPage, Company, Contract, Product, Warehouse
+from b2b_cabinet.models import (
+    CabinetPage,
+    CatalogPage,
+    Company,
+    Contract,
+    ExchangeNode,
+    ImportRun,
+    Price,
+    Product,
+    StockLevel,
+    Warehouse,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +37,12 @@ def test_demo_creates_pages_companies_and_logins_and_can_run_twice(settings, cli
     assert Contract.objects.count() == 2
     assert Warehouse.objects.values("city").distinct().count() == 2
     assert Product.objects.count() == 20
+    assert Price.objects.count() == 60 and StockLevel.objects.filter(in_transit__gt=0).exists()
+    runs = ImportRun.objects.filter(source=ImportRun.Source.DEMO).order_by("pk")
+    assert [run.status for run in runs] == ["success", "success"]
+    assert runs[1].unchanged == 40  # the second demo run re-imports an unchanged catalogue
+    assert ExchangeNode.objects.get(login="1c").check_password("demo")
+    assert Contract.objects.get(company__name="Альфа").price_type.name == "Дилерская"
     User = get_user_model()
     assert User.objects.filter(username="admin", is_superuser=True).count() == 1
     assert User.objects.get(username="manager@example.com").is_staff

@@ -184,6 +184,27 @@ def test_a_vat_free_product_has_no_rate_and_is_flagged_exempt():
     assert (oil.unit_code, oil.unit_name) == ("112", "Литр")
 
 
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        ("20", (Decimal(20), False)),
+        ("18%", (Decimal(18), False)),
+        ("Без НДС", (None, True)),
+        ("НДС не облагается", (None, True)),
+        ("", (None, False)),
+    ],
+)
+def test_vat_rates_are_read_in_the_forms_1c_writes(tmp_path, rate, expected):
+    path = write(
+        tmp_path,
+        "<КоммерческаяИнформация><Каталог><Товары><Товар><Ид>p</Ид><СтавкиНалогов><СтавкаНалога>"
+        f"<Наименование>НДС</Наименование><Ставка>{rate}</Ставка></СтавкаНалога></СтавкиНалогов>"
+        "</Товар></Товары></Каталог></КоммерческаяИнформация>",
+    )
+    (item,) = of_type(read(path), ProductRecord)
+    assert (item.vat_rate, item.vat_exempt) == expected
+
+
 # -- a 2.05 offers file ---------------------------------------------------------------------------
 
 
@@ -315,6 +336,20 @@ def test_a_210_offer_changes_package_names_characteristics_and_stock_its_own_way
         "4600000000035",
         Decimal(9),
     )
+    assert by_barcode.requisites == (("Планируемая дата поступления", "2024-04-01"),)
+
+
+def test_bitrix_style_property_value_items_are_read_too(tmp_path):
+    # given ЗначениеСвойства items (singular, as Bitrix also accepts) next to the usual plural ones
+    path = write(
+        tmp_path,
+        "<КоммерческаяИнформация><Каталог><Товары><Товар><Ид>p</Ид><ЗначенияСвойств>"
+        "<ЗначениеСвойства><Ид>a</Ид><Значение>1</Значение></ЗначениеСвойства>"
+        "<ЗначенияСвойства><Ид>b</Ид><Значение>2</Значение></ЗначенияСвойства>"
+        "</ЗначенияСвойств></Товар></Товары></Каталог></КоммерческаяИнформация>",
+    )
+    (item,) = of_type(read(path), ProductRecord)
+    assert item.properties == (("a", ("1",)), ("b", ("2",)))
 
 
 # -- encodings, deltas, documents, element order ----------------------------------------------------
@@ -607,6 +642,13 @@ def test_a_product_without_an_id_is_refused(tmp_path):
     with pytest.raises(CommerceMLError, match="has no <Ид>") as caught:
         read(path)
     assert caught.value.line == 2
+
+
+def test_an_errors_message_follows_a_corrected_line():
+    # a worker that parsed a slice of the file shifts the line back to the file's own
+    error = CommerceMLError("price 'x' is not a number", path="offers.xml", line=5, element="Цена")
+    error.line += 100
+    assert str(error).startswith("offers.xml, line 105, <Цена>: ")
 
 
 def test_an_error_survives_pickling_for_worker_processes():

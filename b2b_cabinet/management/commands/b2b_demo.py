@@ -1,10 +1,16 @@
 """``manage.py b2b_demo``: pages, companies, users and a catalogue for trying the portal out."""
 
+import tempfile
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from b2b_cabinet.demo import site as demo_site
+from b2b_cabinet.demo.catalogue import CatalogueSpec, write_package
+from b2b_cabinet.models import ImportRun
+from b2b_cabinet.sync.pipeline import import_files
 
 
 class Command(BaseCommand):
@@ -21,17 +27,26 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             pages = demo_site.ensure_pages()
+        self.load_catalogue(products)
+        with transaction.atomic():
             reference = demo_site.ensure_reference_data()
             logins = demo_site.ensure_people(reference)
             demo_site.ensure_seller_requisites(pages["home"].get_site())
-        self.load_catalogue(products)
+            demo_site.ensure_exchange_node()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Logins (password '{demo_site.DEMO_PASSWORD}'):")
         for login in logins:
             self.stdout.write(f"  {login.username:<22} {login.role}")
+        self.stdout.write(f"  {'1c':<22} 1C exchange login: /1c/exchange/ or /bitrix/admin/1c_exchange.php")
 
     def load_catalogue(self, products: int) -> None:
-        """The demo catalogue, written as CommerceML and loaded through the real importer."""
-        from b2b_cabinet.demo.products import ensure_products
-
-        ensure_products(products)
+        """The demo catalogue, written as CommerceML like a 1C export and loaded through the real importer."""
+        with tempfile.TemporaryDirectory(prefix="b2b-demo-") as folder:
+            info = write_package(Path(folder), CatalogueSpec(products=products, images=True))
+            run = import_files([info.import_path, info.offers_path], source=ImportRun.Source.DEMO)
+        if run.status != ImportRun.Status.SUCCESS:
+            raise CommandError(f"The demo catalogue did not import: {run.error}")
+        self.stdout.write(
+            f"Demo catalogue: {info.products} products imported through CommerceML "
+            f"(run #{run.pk}: new {run.created}, unchanged {run.unchanged}, {run.duration:.1f} s)."
+        )

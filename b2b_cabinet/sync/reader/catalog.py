@@ -174,7 +174,7 @@ def _base_unit(
         if recalc.tag != tags.RECALC:
             continue
         for child in recalc:
-            if child.tag == tags.RATIO and ratio is None:
+            if child.tag == tags.RATIO and ratio is None and child.text and child.text.strip():
                 ratio = ctx.number(child.text, "unit ratio", child, product, _ENTITY)
     return unit_code, unit_name, ratio
 
@@ -197,7 +197,8 @@ def _vat(rates: etree._Element, product: etree._Element, ctx: Context) -> tuple[
             continue
         if not value:
             return None, False
-        if "без" in value.lower():
+        lowered = value.lower()
+        if "без" in lowered or "не облага" in lowered:  # "Без НДС", "НДС не облагается"
             return None, True
         return ctx.number(value.rstrip("%"), "VAT rate", value_element, product, _ENTITY), False
     return None, False

@@ -1,0 +1,163 @@
+"""Benchmark of the CommerceML import: prints one JSON line of figures.
+
+    python benchmarks/import_bench.py [--products 150000] [--workdir DIR] [--databases sqlite,postgres]
+
+It writes a realistic package (``b2b_cabinet.demo.catalogue``: import.xml ~3 KB per product with
+4 properties and 2 requisites, offers.xml with 3 prices and 5 warehouses per offer), then measures
+in the same run:
+
+* ``floor_s``: a bare single-process ``lxml.etree.iterparse`` of import.xml and offers.xml, filtered
+  to ``{*}Товар``/``{*}Предложение``, clearing each element and doing nothing else;
+* per database: ``full`` (both files into an empty database), ``unchanged`` (the same files again),
+  ``prices_stock`` (an offers.xml with every price and quantity changed) and ``delta1pct`` (a 1 %
+  changes-only package);
+* ``peak_rss_mb``: the largest resident set of any process of the import (main or worker).
+
+Each database is measured in its own child process; PostgreSQL uses a fresh database on
+``--pg-url`` (default ``postgres://postgres@127.0.0.1:5432/postgres``), dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def floor_seconds(paths: list[Path]) -> float:
+    """Bare iterparse of the files, as the issue defines the floor."""
+    from lxml import etree
+
+    started = time.perf_counter()
+    for path in paths:
+        for _event, element in etree.iterparse(
+            str(path), events=("end",), tag=("{*}Товар", "{*}Предложение"), resolve_entities=False,
+            no_network=True, load_dtd=False, huge_tree=True,
+        ):
+            element.clear()
+            parent = element.getparent()
+            while element.getprevious() is not None:
+                del parent[0]
+    return time.perf_counter() - started
+
+
+def write_packages(workdir: Path, products: int) -> dict[str, list[str]]:
+    """The full package, a changed offers file and a 1 % delta (reused if already written)."""
+    from b2b_cabinet.demo.catalogue import CatalogueSpec, write_delta, write_offers_changed, write_package
+
+    spec = CatalogueSpec.realistic(products=products, properties_per_product=4, requisites_per_product=2)
+    marker = workdir / f"spec-{products}.json"
+    full, changed, delta = workdir / "full", workdir / "changed", workdir / "delta"
+    if not marker.exists():
+        info = write_package(full, spec)
+        write_offers_changed(changed, spec)
+        write_delta(delta, spec, fraction=0.01)
+        marker.write_text(json.dumps(info.summary(), default=str))
+    return {
+        "full": [str(full / "import.xml"), str(full / "offers.xml")],
+        "prices_stock": [str(changed / "offers.xml")],
+        "delta1pct": [str(delta / "import.xml"), str(delta / "offers.xml")],
+    }
+
+
+def measure_database(packages: dict[str, list[str]]) -> dict:
+    """Run in a child process whose DATABASE_URL names an empty database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_site.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from b2b_cabinet.models import ImportRun
+    from b2b_cabinet.sync.pipeline import import_files
+
+    call_command("migrate", verbosity=0)
+    figures = {}
+    for name, files in (
+        ("full", packages["full"]),
+        ("unchanged", packages["full"]),
+        ("prices_stock", packages["prices_stock"]),
+        ("delta1pct", packages["delta1pct"]),
+    ):
+        started = time.perf_counter()
+        run = import_files(files, source=ImportRun.Source.COMMAND)
+        figures[f"{name}_s"] = round(time.perf_counter() - started, 2)
+        if run.status != ImportRun.Status.SUCCESS:
+            raise SystemExit(f"{name}: import failed: {run.error}")
+        figures[f"{name}_counts"] = [run.created, run.updated, run.unchanged, run.deactivated, run.rejected]
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    figures["peak_rss_mb"] = round(max(own, children))
+    figures["main_rss_mb"] = round(own)
+    return figures
+
+
+def run_child(database: str, url: str, packages_file: Path) -> dict:
+    env = {**os.environ, "DATABASE_URL": url}
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", str(packages_file)], env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{database} benchmark failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--products", type=int, default=150_000)
+    parser.add_argument("--workdir", type=Path, help="keep the generated package here and reuse it")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure_database(json.loads(args.child.read_text()))))
+        return
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="b2b-import-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    packages = write_packages(workdir, args.products)
+    packages_file = workdir / "packages.json"
+    packages_file.write_text(json.dumps(packages))
+    sizes = {name: sum(os.path.getsize(p) for p in files) for name, files in packages.items()}
+    out = {"products": args.products, "package_mb": round(sizes["full"] / 2**20)}
+    out["floor_s"] = round(floor_seconds([Path(p) for p in packages["full"]]), 2)
+    peak = 0
+    for database in args.databases.split(","):
+        if database == "sqlite":
+            url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{workdir / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
+            figures = run_child("sqlite", url, packages_file)
+            key = "sqlite"
+        else:
+            import psycopg
+
+            name = f"b2b_import_bench_{os.getpid()}"
+            with psycopg.connect(args.pg_url, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {name}")
+                conn.execute(f"CREATE DATABASE {name}")
+            try:
+                figures = run_child("postgres", args.pg_url.rsplit("/", 1)[0] + f"/{name}", packages_file)
+            finally:
+                with psycopg.connect(args.pg_url, autocommit=True) as conn:
+                    conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            key = "pg"
+        for measure in ("full", "prices_stock", "unchanged", "delta1pct"):
+            out[f"{measure}_{key}_s"] = figures[f"{measure}_s"]
+        out[f"counts_{key}"] = {m: figures[f"{m}_counts"] for m in ("full", "unchanged", "prices_stock", "delta1pct")}
+        peak = max(peak, figures["peak_rss_mb"])
+    out["peak_rss_mb"] = peak
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
