@@ -43,5 +43,8 @@ check: $(STAMP)
 messages: $(STAMP)
 	cd b2b_cabinet && ../$(MANAGE) makemessages -l ru --no-obsolete && ../$(MANAGE) compilemessages -l ru
 
+bench: $(STAMP)
+	$(PY) benchmarks/import_bench.py
+
 clean:
 	rm -rf $(VENV) var build dist *.egg-info

@@ -24,7 +24,7 @@ def check_settings(app_configs, **kwargs):
         return [
             Error(
                 str(exc),
-                hint="Fix the B2B_CABINET dict in your settings; docs/reference/settings.md lists every key.",
+                hint="Fix the B2B_CABINET dict in your settings; docs/configuration.md lists every key.",
                 id="b2b_cabinet.E001",
             )
         ]
@@ -57,6 +57,27 @@ def check_q_cluster(app_configs, **kwargs):
                 "Q_CLUSTER['retry'] must be larger than Q_CLUSTER['timeout'], or a slow import runs twice.",
                 hint="For example timeout=1800, retry=2000.",
                 id="b2b_cabinet.W001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_exchange_dir(app_configs, **kwargs):
+    """b2b_cabinet.W002: 1C uploads must not lie in a folder the web server publishes."""
+    from pathlib import Path
+
+    from b2b_cabinet.sync.exchange.folders import exchange_root
+
+    root = exchange_root().resolve()
+    published = [Path(p).resolve() for p in (settings.MEDIA_ROOT, getattr(settings, "STATIC_ROOT", None)) if p]
+    if any(root == folder or folder in root.parents for folder in published):
+        return [
+            Warning(
+                f"B2B_CABINET['EXCHANGE_DIR'] ({root}) is inside MEDIA_ROOT or STATIC_ROOT, so price lists "
+                "uploaded by 1C could be downloaded.",
+                hint="Point EXCHANGE_DIR at a private folder, or leave it empty for b2b_exchange beside MEDIA_ROOT.",
+                id="b2b_cabinet.W002",
             )
         ]
     return []

@@ -1,7 +1,7 @@
 """Typed access to the ``B2B_CABINET`` settings dict.
 
 Every setting the package reads is declared here with its default, so the documentation
-(``docs/reference/settings.md``) and the code cannot drift apart. Unknown keys are an error:
+(``docs/configuration.md``) and the code cannot drift apart. Unknown keys are an error:
 a typo such as ``"PRICE_TYP"`` would otherwise be silently ignored.
 
 Usage::
@@ -32,18 +32,11 @@ class Setting:
 
 DEFAULTS: dict[str, Setting] = {
     "DEFAULT_CURRENCY": Setting("RUB", (str,), "ISO 4217 code of the portal's own currency."),
-    "GUEST_PRICES": Setting(
-        "on_request",
-        (str,),
-        '"on_request" hides prices from anonymous visitors; "guest" shows the guest price type.',
-    ),
-    "GUEST_PRICE_TYPE": Setting(
-        "", (str,), "1C Ид or name of the price type shown to anonymous visitors when GUEST_PRICES='guest'."
-    ),
     "CATALOG_PAGE_SIZE": Setting(24, (int,), "Products per page in catalogue listings."),
-    "ORDER_NUMBER_PREFIX": Setting("A-", (str,), "Prefix of order numbers, e.g. A-000123."),
     "EXCHANGE_DIR": Setting(
-        "", (str,), "Folder for 1C exchange uploads; empty means MEDIA_ROOT/1c_exchange."
+        "",
+        (str,),
+        "Folder for 1C exchange uploads, never under MEDIA_ROOT; empty means b2b_exchange beside MEDIA_ROOT.",
     ),
     "EXCHANGE_FILE_LIMIT": Setting(
         50 * 1024 * 1024, (int,), "Largest chunk in bytes 1C may send per 'file' request (init's file_limit)."
@@ -64,9 +57,6 @@ DEFAULTS: dict[str, Setting] = {
     ),
     "TRANSIT_WAREHOUSE_REQUISITE": Setting(
         "Склад поступления", (str,), "Offer requisite naming the warehouse (1C Ид) the goods travel to."
-    ),
-    "PRICING_STRATEGY": Setting(
-        "b2b_cabinet.pricing.DefaultPricingStrategy", (str,), "Dotted path of the pricing strategy class."
     ),
 }
 

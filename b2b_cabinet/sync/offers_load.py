@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from b2b_cabinet.conf import b2b_settings
 from b2b_cabinet.models import ImportIssue, PriceType, Warehouse
 from b2b_cabinet.sync.errors import CommerceMLError
-from b2b_cabinet.sync.loaders.base import PRODUCT, VARIANT, stored_hashes
+from b2b_cabinet.sync.loaders.base import PRODUCT, VARIANT
 from b2b_cabinet.sync.workers import ChunkResult
 
 W = ImportIssue.Level.WARNING
@@ -26,7 +27,6 @@ class OfferSink:
         self.counts = importer.counts
         self.path = path
         self.role = role
-        self.column = {"offers": "offer_hash", "prices": "prices_hash", "rests": "stock_hash"}[role]
         self.known = known
         self.product_ids = product_ids  # dict, or None for small files (looked up per chunk)
         self.variant_ids = variant_ids
@@ -35,6 +35,7 @@ class OfferSink:
         self.warehouses = dict(Warehouse.objects.exclude(external_id=None).values_list("external_id", "pk"))
         self.seen_variants: list[str] = []
         self.run_id = importer.run.pk
+        self.currency = b2b_settings.DEFAULT_CURRENCY
 
     def reset(self) -> None:
         """Forget what was read, before the file is read again."""
@@ -45,16 +46,7 @@ class OfferSink:
         self.counts.items += len(result.seen)
         self.counts.unchanged += result.unchanged
         self.seen_variants.extend(x for x in result.seen if "#" in x)
-        rows = result.rows
-        if self.known is None and rows:
-            xids = [r[0] for r in rows]
-            stored = stored_hashes(self.writer, PRODUCT, self.column, [x for x in xids if "#" not in x])
-            stored.update(stored_hashes(self.writer, VARIANT, self.column, [x for x in xids if "#" in x]))
-            fresh = [r for r in rows if stored.get(r[0]) != r[12]]
-            self.counts.unchanged += len(rows) - len(fresh)
-            known, rows = stored, fresh
-        else:
-            known = self.known or {}
+        rows, known = result.rows, self.known
         if not rows:
             return
         products = self._product_ids({r[1] for r in rows})
@@ -107,7 +99,7 @@ class OfferSink:
                             path=str(self.path), line=line, element="Цена", external_id=xid, entity="offer",
                             hint=UNKNOWN_PRICE_TYPE_HINT,
                         )
-                    prices.append((*owner, price_type[0], value, (currency or price_type[1] or "RUB")[:3],
+                    prices.append((*owner, price_type[0], value, (currency or price_type[1] or self.currency)[:3],
                                    coefficient or 1, min_quantity))
             if offer_stocks is not None:
                 if existing:
@@ -122,7 +114,9 @@ class OfferSink:
             self.importer.deactivate_products(inactive)
 
     def _stock_rows(self, owner, offer_stocks, transit, xid: str, line: int) -> list[tuple]:
-        amount, expected, transit_xid = transit
+        amount, expected, transit_xid, problem = transit
+        if problem:
+            self.issues.add(W, problem, path=self.path, line=line, element="ЗначенияРеквизитов", external_id=xid)
         transit_pk = self.warehouses.get(transit_xid) if amount is not None else None
         if amount is not None and transit_pk is None:
             self.issues.add(W, f"goods in transit go to warehouse {transit_xid!r}, which is not declared; ignored",

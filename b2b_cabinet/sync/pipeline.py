@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -25,19 +26,20 @@ from b2b_cabinet.sync.classifier_load import ClassifierLoader
 from b2b_cabinet.sync.errors import CommerceMLError
 from b2b_cabinet.sync.issues import IssueLog
 from b2b_cabinet.sync.loaders import bulk_writer
-from b2b_cabinet.sync.loaders.base import PRODUCT, VARIANT
+from b2b_cabinet.sync.loaders.base import HASH_COLUMNS, PRODUCT, VARIANT, stored_hashes
 from b2b_cabinet.sync.offers_load import OfferSink
 from b2b_cabinet.sync.parallel import chunk_pool, ordered_map, worker_count
 from b2b_cabinet.sync.planning import FilePlan, plan_files
 from b2b_cabinet.sync.products_load import ProductSink
 from b2b_cabinet.sync.records import KIND_IMPORT, KIND_OFFERS
-from b2b_cabinet.sync.workers import STATE, WorkerState, read_offer_chunk, read_product_chunk
+from b2b_cabinet.sync.workers import STATE, WorkerState, read_offer_chunk, read_product_chunk, record_ids
 
 logger = logging.getLogger(__name__)
 
 #: Files up to this size are read in this process; larger ones are cut into chunks for workers.
 SMALL_FILE = 24 * 1024 * 1024
 CHUNK_SIZE = 16 * 1024 * 1024
+MIN_CHUNK = 256 * 1024
 
 Progress = Callable[[int, int], None]
 
@@ -99,6 +101,12 @@ def import_files(
         run.status = ImportRun.Status.FAILED
         run.error = f"Internal error ({type(exc).__name__}: {exc}). Nothing was changed; see the server log."
     counts = importer.counts if importer else Counts()
+    if run.status == ImportRun.Status.FAILED:
+        # Rolled back: only what was read is true, not what would have changed.
+        counts = Counts(items=counts.items, rejected=counts.rejected)
+    if importer and run.status != ImportRun.Status.SUCCESS:
+        for name in importer.saved_files:
+            default_storage.delete(name)
     for name in ("created", "updated", "unchanged", "deactivated", "rejected", "items"):
         setattr(run, name, getattr(counts, name))
     run.finished_at = timezone.now()
@@ -119,6 +127,7 @@ class Importer:
         self.total_bytes = total_bytes
         self.done_bytes = 0
         self.counts = Counts()
+        self.saved_files: list[str] = []
         self.writer = bulk_writer(connection, run.pk)
         self.refs = References()
 
@@ -149,9 +158,23 @@ class Importer:
             b2b_settings.TRANSIT_WAREHOUSE_REQUISITE,
         )
 
-    def _run_chunks(self, plan: FilePlan, record: str, reader, sink) -> None:
-        chunks = plan_chunks(str(plan.path), plan.prolog, record, CHUNK_SIZE)
-        workers = worker_count() if plan.size > SMALL_FILE and len(chunks) > 1 else 1
+    def _chunks(self, plan: FilePlan, record: str):
+        # Small files are still cut in two, so a delta uses both cores too.
+        size = CHUNK_SIZE if plan.size > SMALL_FILE else max(plan.size // worker_count() + 1, MIN_CHUNK)
+        return plan_chunks(str(plan.path), plan.prolog, record, size)
+
+    def _known(self, plan: FilePlan, chunks, tables: tuple[str, ...], column: str) -> dict[str, bytes]:
+        """Stored digests of the file's records: all of them for a big file, else only those it lists."""
+        if plan.size > SMALL_FILE:
+            return self.writer.known_digests(tables, column)
+        xids = [xid for chunk in chunks for xid in record_ids(chunk)]
+        known: dict[str, bytes] = {}
+        for table in tables:
+            known.update(stored_hashes(self.writer, table, column, xids))
+        return known
+
+    def _run_chunks(self, plan: FilePlan, record: str, reader, sink, chunks) -> None:
+        workers = worker_count() if len(chunks) > 1 else 1
         before = Counts(**vars(self.counts))
         try:
             with transaction.atomic(), chunk_pool(workers) as pool:
@@ -169,11 +192,11 @@ class Importer:
                     sink.write(result)
 
     def _products(self, plan: FilePlan) -> None:
-        big = plan.size > SMALL_FILE
-        known = self.writer.known_product_hashes() if big else None
+        chunks = self._chunks(plan, "Товар")
+        known = self._known(plan, chunks, (PRODUCT, VARIANT), "content_hash")
         self._state(known)
         sink = ProductSink(self, plan.path, known)
-        self._run_chunks(plan, "Товар", read_product_chunk, sink)
+        self._run_chunks(plan, "Товар", read_product_chunk, sink, chunks)
         if plan.is_full:
             # A 2.04 variant product ``p#c`` keeps its parent ``p`` in the catalogue too.
             seen = set(sink.seen)
@@ -181,12 +204,12 @@ class Importer:
             self.counts.deactivated += self.writer.deactivate_missing(PRODUCT, seen)
 
     def _offers(self, plan: FilePlan) -> None:
-        big = plan.size > SMALL_FILE
-        known = self.writer.known_offer_hashes(plan.role) if big else None
-        product_ids = self.writer.id_map(PRODUCT) if big else None
+        chunks = self._chunks(plan, "Предложение")
+        known = self._known(plan, chunks, (PRODUCT, VARIANT), HASH_COLUMNS[plan.role])
+        product_ids = self.writer.id_map(PRODUCT) if plan.size > SMALL_FILE else None
         self._state(known)
         sink = OfferSink(self, plan.path, plan.role, known, product_ids, None)
-        self._run_chunks(plan, "Предложение", read_offer_chunk, sink)
+        self._run_chunks(plan, "Предложение", read_offer_chunk, sink, chunks)
         if plan.is_full and plan.role == "offers":
             self.counts.deactivated += self.writer.deactivate_missing(VARIANT, sink.seen_variants)
 

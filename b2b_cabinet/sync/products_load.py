@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from b2b_cabinet.models import ImportIssue, ProductImage
-from b2b_cabinet.sync.loaders.base import PRODUCT, VARIANT, stored_hashes
+from b2b_cabinet.sync.loaders.base import PRODUCT
 from b2b_cabinet.sync.workers import ChunkResult
 
 W = ImportIssue.Level.WARNING
@@ -18,14 +18,14 @@ W = ImportIssue.Level.WARNING
 class ProductSink:
     """Receives chunk results of one goods file and writes them through the bulk writer."""
 
-    def __init__(self, importer, path: Path, known: dict[str, bytes] | None):
+    def __init__(self, importer, path: Path, known: dict[str, bytes]):
         self.importer = importer
         self.writer = importer.writer
         self.refs = importer.refs
         self.issues = importer.issues
         self.counts = importer.counts
         self.path = path
-        self.known = known  # None: a small file, whose stored digests are looked up per chunk
+        self.known = known  # stored digests of the records this file holds (all of them for a big file)
         self.seen: list[str] = []
 
     def reset(self) -> None:
@@ -37,15 +37,7 @@ class ProductSink:
         self.seen.extend(result.seen)
         self.counts.items += len(result.seen)
         self.counts.unchanged += result.unchanged
-        rows = result.rows
-        if self.known is None and rows:
-            stored = stored_hashes(self.writer, PRODUCT, "content_hash", [r[0] for r in rows])
-            stored.update(stored_hashes(self.writer, VARIANT, "content_hash", [r[0] for r in rows if "#" in r[0]]))
-            fresh = [r for r in rows if stored.get(r[0]) != r[16]]
-            self.counts.unchanged += len(rows) - len(fresh)
-            known, rows = stored, fresh
-        else:
-            known = self.known or {}
+        rows, known = result.rows, self.known
         products, variants, images = [], [], []
         for row in rows:
             xid = row[0]
@@ -57,7 +49,8 @@ class ProductSink:
                 variants.append(row)
                 continue
             products.append(self._product_row(row))
-            if row[17]:
+            if row[17] or xid in known:
+                # A changed product's pictures are replaced; an empty list removes the old ones.
                 images.append((xid, row[17], row[18]))
         if products:
             self.writer.upsert_products(products)
@@ -108,6 +101,8 @@ class ProductSink:
         transaction.on_commit(lambda: [default_storage.delete(name) for name in old_files])
         new = []
         for xid, paths, line in items:
+            if not paths:
+                continue
             for position, relative in enumerate(paths):
                 source = (base / relative).resolve()
                 if base.resolve() not in source.parents or not source.is_file():
@@ -116,5 +111,7 @@ class ProductSink:
                     continue
                 with open(source, "rb") as stream:
                     name = default_storage.save(f"b2b/products/{xid[:2]}/{os.path.basename(relative)}", stream)
+                # Storage is not transactional: the pipeline deletes these if the run rolls back.
+                self.importer.saved_files.append(name)
                 new.append(ProductImage(product_id=ids[xid], file=name, position=position, source_path=relative[:300]))
         ProductImage.objects.bulk_create(new, batch_size=500)

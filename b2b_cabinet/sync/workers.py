@@ -74,31 +74,46 @@ def read_offer_chunk(chunk: Chunk) -> ChunkResult:
     return _read_chunk(chunk, read_offer, offer_row)
 
 
-def _read_chunk(chunk: Chunk, reader, to_row) -> ChunkResult:
-    tags = tags_for(chunk.namespace)
-    ctx = Context(chunk.path, tags)
-    known = STATE.known
-    result = ChunkResult()
-    seen = result.seen
+def _records(chunk: Chunk):
+    """The chunk's bytes and, per record, (start, end, digest of its bytes, 1C Ид or "")."""
     data, offsets = record_slices(chunk)
     id_open = id_opening(chunk)
     id_close = b"</" + id_open[1:]
     encoding = "cp1251" if id_open == "<Ид>".encode("cp1251") else "utf-8"
     view = memoryview(data)
-    changed: list[tuple[int, int, bytes]] = []
+    records = []
     for k in range(len(offsets) - 1):
         start, end = offsets[k], offsets[k + 1]
         value = hashlib.blake2b(view[start:end], digest_size=16).digest()
+        xid = ""
         at = data.find(id_open, start, end)
         if at >= 0:
             stop = data.find(id_close, at, end)
-            xid = data[at + len(id_open) : stop].decode(encoding, "replace").strip() if stop > 0 else ""
-            # A match proves identity: these exact bytes were read as this Ид last time.
-            if xid and known.get(xid) == value:
-                seen.append(xid)
-                result.unchanged += 1
-                continue
-        changed.append((start, end, value))
+            if stop > 0:
+                xid = data[at + len(id_open) : stop].decode(encoding, "replace").strip()
+        records.append((start, end, value, xid))
+    return data, records
+
+
+def record_ids(chunk: Chunk) -> list[str]:
+    """The 1C Ид of each record of the chunk, found without parsing (for looking up stored digests)."""
+    return [xid for _s, _e, _v, xid in _records(chunk)[1] if xid]
+
+
+def _read_chunk(chunk: Chunk, reader, to_row) -> ChunkResult:
+    ctx = Context(chunk.path, tags_for(chunk.namespace))
+    known = STATE.known
+    result = ChunkResult()
+    seen = result.seen
+    data, records = _records(chunk)
+    changed: list[tuple[int, int, bytes]] = []
+    for start, end, value, xid in records:
+        # A match proves identity: these exact bytes were read as this Ид last time.
+        if xid and known.get(xid) == value:
+            seen.append(xid)
+            result.unchanged += 1
+        else:
+            changed.append((start, end, value))
     if changed:
         _read_changed(chunk, ctx, data, changed, reader, to_row, result)
     return result
@@ -124,7 +139,7 @@ def _read_changed(chunk: Chunk, ctx: Context, data: bytes, changed, reader, to_r
             if index >= len(parts):
                 raise ctx.error("unexpected element layout in the record list", element, None, "record")
             try:
-                record = reader(element, ctx)
+                record = reader(element, ctx, digest=False)
             except CommerceMLError as exc:
                 raise _shift(exc, shifts[index]) from None
             result.seen.append(record.external_id)
@@ -190,17 +205,24 @@ def product_row(record, value: bytes, line: int) -> tuple:
 
 
 def _transit(requisites) -> tuple:
+    """(quantity, expected date, warehouse Ид, problem) from the goods-in-transit requisites."""
     quantity_name, date_name, warehouse_name = STATE.transit
     found = dict(requisites)
     quantity = found.get(quantity_name, "").strip()
     if not quantity:
-        return (None, None, "")
+        return (None, None, "", "")
     try:
         amount = to_decimal(quantity)
     except ValueError:
-        return (None, None, "")
-    expected = to_datetime(found.get(date_name, ""))
-    return (amount, expected.date() if expected else None, found.get(warehouse_name, "").strip())
+        return (None, None, "", f"«{quantity_name}» {quantity!r} is not a number; goods in transit ignored")
+    date_text = found.get(date_name, "").strip()
+    try:
+        expected = to_datetime(date_text)
+    except ValueError:
+        expected = None
+    problem = f"«{date_name}» {date_text!r} is not a date; the arrival date is left empty" if (
+        date_text and expected is None) else ""
+    return (amount, expected.date() if expected else None, found.get(warehouse_name, "").strip(), problem)
 
 
 def offer_row(record, value: bytes, line: int) -> tuple:

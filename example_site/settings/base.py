@@ -110,8 +110,15 @@ Q_CLUSTER = {
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
+    # One cache for all processes: the exchange's progress notes (written by the task) and the
+    # login throttle must be seen by every web worker.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     Q_CLUSTER["orm"] = "default"
+    # Files, not process memory, so the web server and the django-q2 cluster share it.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"},
+    }
 
 B2B_CABINET = {
     "DEFAULT_CURRENCY": "RUB",

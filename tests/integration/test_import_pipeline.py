@@ -251,3 +251,62 @@ def test_a_missing_image_is_a_warning_not_a_failure(tmp_path):
     run = run_import(info.import_path)
     assert run.status == ImportRun.Status.SUCCESS
     assert run.issues.filter(level=ImportIssue.Level.WARNING, element="Картинка").count() == 3
+
+
+def test_products_dropped_by_a_full_upload_come_back_when_1c_lists_them_again(tmp_path):
+    full = write_package(tmp_path / "full", small_spec(products=30))
+    smaller = write_package(tmp_path / "smaller", small_spec(products=20))
+    run_import(full.import_path)
+    run_import(smaller.import_path)
+    assert Product.objects.filter(is_active=True).count() == 20
+
+    run = run_import(full.import_path)
+
+    assert run.status == ImportRun.Status.SUCCESS
+    assert Product.objects.filter(is_active=True).count() == 30
+
+
+def test_a_bad_arrival_date_is_a_warning_and_the_rest_loads(package, tmp_path):
+    _, info = package
+    text = info.offers_path.read_text(encoding="utf-8-sig")
+    start = text.index("<Значение>", text.index("Дата поступления"))
+    end = text.index("</Значение>", start)
+    broken = tmp_path / "offers.xml"
+    broken.write_text(text[:start] + "<Значение>4 декабря" + text[end:], encoding="utf-8")
+
+    run = run_import(info.import_path, broken)
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    warning = run.issues.get(element="ЗначенияРеквизитов")
+    assert "4 декабря" in warning.message and warning.line
+    assert StockLevel.objects.filter(in_transit__gt=0, expected_at=None).count() == 1
+
+
+def _media_files(settings) -> set[str]:
+    import os
+
+    return {os.path.join(d, f) for d, _, files in os.walk(settings.MEDIA_ROOT) for f in files}
+
+
+def test_a_dry_run_leaves_no_picture_files_behind(tmp_path, settings):
+    info = write_package(tmp_path, small_spec(products=3, images=True))
+    before = _media_files(settings)
+    run = run_import(info.import_path, dry_run=True)
+    assert run.status == ImportRun.Status.DRY_RUN
+    assert ProductImage.objects.count() == 0
+    assert _media_files(settings) == before
+
+
+def test_pictures_1c_removed_are_removed_from_the_product(tmp_path):
+    spec = small_spec(products=3, images=True)
+    info = write_package(tmp_path / "a", spec)
+    run_import(info.import_path)
+    text = info.import_path.read_text(encoding="utf-8-sig")
+    first = text.index("<Картинка>")
+    without = text[:first] + text[text.index("</Картинка>", first) + len("</Картинка>"):]
+    changed = tmp_path / "a" / "import_changed.xml"
+    changed.write_text(without, encoding="utf-8")
+
+    run_import(changed)
+
+    assert ProductImage.objects.count() == 2

@@ -55,13 +55,13 @@ class Command(BaseCommand):
 
     def _summary(self, run: ImportRun, seconds: float) -> None:
         style = self.style.SUCCESS if run.status != ImportRun.Status.FAILED else self.style.ERROR
-        self.stdout.write(style(f"Import run #{run.pk}: {run.get_status_display()} in {seconds:.1f} s"))
+        self.stdout.write(style(f"Import run #{run.pk}: {run.status} in {seconds:.1f} s"))
         self.stdout.write(
             f"  items {run.items}, new {run.created}, updated {run.updated}, unchanged {run.unchanged}, "
             f"deactivated {run.deactivated}, rejected {run.rejected}"
         )
-        for issue in run.issues.all()[:20]:
+        for issue in run.issues.exclude(level="error")[:20]:
             where = ", ".join(str(x) for x in (issue.file, f"line {issue.line}" if issue.line else "") if x)
-            self.stdout.write(f"  {issue.get_level_display()}: {where}: {issue.message}")
+            self.stdout.write(f"  {issue.level}: {where}: {issue.message}")
         if run.error:
             self.stderr.write(self.style.ERROR(run.error))

@@ -6,8 +6,9 @@ same run still needs. Instead a node keeps using its newest run folder until tha
 (``complete`` or ``deactivate`` leaves a marker file) or has been idle for ``EXCHANGE_KEEP_DAYS``;
 then ``init`` opens a fresh folder and deletes the finished ones.
 
-Run folder names carry a random part: the default EXCHANGE_DIR lies under MEDIA_ROOT, and uploaded
-price lists must not be reachable by guessing a URL.
+Uploaded price lists must never be downloadable: the default EXCHANGE_DIR is a sibling of MEDIA_ROOT
+(not inside it), the system check b2b_cabinet.W002 warns when a configured one lies under MEDIA_ROOT
+or STATIC_ROOT, and run folder names carry a random part as a second line of defence.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ FINISHED_MARKER = ".finished"
 
 
 def exchange_root() -> Path:
-    """``B2B_CABINET["EXCHANGE_DIR"]``, or ``MEDIA_ROOT/1c_exchange`` when that is empty."""
+    """``B2B_CABINET["EXCHANGE_DIR"]``, or ``b2b_exchange`` beside MEDIA_ROOT when that is empty."""
     configured = b2b_settings.EXCHANGE_DIR
-    return Path(configured) if configured else Path(settings.MEDIA_ROOT) / "1c_exchange"
+    return Path(configured) if configured else Path(settings.MEDIA_ROOT).resolve().parent / "b2b_exchange"
 
 
 def node_folder(node_id: int) -> Path:

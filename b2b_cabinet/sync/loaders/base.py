@@ -23,6 +23,12 @@ PRODUCT_INSERT_ONLY = ("editorial_description", "created_at", "updated_at")
 VARIANT_COLUMNS = ("external_id", "product_id", "name", "sku", "barcode", "characteristics", "is_active")
 PRICE_COLUMNS = ("product_id", "variant_id", "price_type_id", "value", "currency", "unit_ratio", "min_quantity")
 STOCK_COLUMNS = ("product_id", "variant_id", "warehouse_id", "on_hand", "in_transit", "expected_at", "synced_run")
+#: Digests forgotten when a full upload deactivates a row: if 1C lists it again, even with the very
+#: same bytes, it is read again and comes back active.
+DIGESTS = {
+    PRODUCT: "content_hash = NULL, offer_hash = NULL, prices_hash = NULL, stock_hash = NULL",
+    VARIANT: "content_hash = NULL, offer_hash = NULL, prices_hash = NULL, stock_hash = NULL",
+}
 #: Which hash column records an offers file, by what the file carries.
 HASH_COLUMNS = {"offers": "offer_hash", "prices": "prices_hash", "rests": "stock_hash"}
 
@@ -57,23 +63,15 @@ class BulkWriter:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def known_product_hashes(self) -> dict[str, bytes]:
-        """Stored digest of every product (and 2.04 variant product) by 1C Ид."""
-        where = "WHERE external_id IS NOT NULL AND content_hash IS NOT NULL"
-        rows = self.fetch_pairs(f"SELECT external_id, content_hash FROM {PRODUCT} {where}")
-        rows += self.fetch_pairs(f"SELECT external_id, content_hash FROM {VARIANT} {where}")
-        return {xid: bytes(value) for xid, value in rows}
-
-    def known_offer_hashes(self, role: str) -> dict[str, bytes]:
-        """Stored digest of every offer of this file role by offer Ид (product or product#variant)."""
-        column = HASH_COLUMNS[role]
-        rows = self.fetch_pairs(
-            f"SELECT external_id, {column} FROM {PRODUCT} WHERE external_id IS NOT NULL AND {column} IS NOT NULL"
-        )
-        rows += self.fetch_pairs(
-            f"SELECT external_id, {column} FROM {VARIANT} WHERE external_id IS NOT NULL AND {column} IS NOT NULL"
-        )
-        return {xid: bytes(value) for xid, value in rows}
+    def known_digests(self, tables: Sequence[str], column: str) -> dict[str, bytes]:
+        """Stored digest in ``column`` of every row of ``tables`` by 1C Ид (big files)."""
+        found: dict[str, bytes] = {}
+        for table in tables:
+            rows = self.fetch_pairs(
+                f"SELECT external_id, {column} FROM {table} WHERE external_id IS NOT NULL AND {column} IS NOT NULL"
+            )
+            found.update((xid, bytes(value)) for xid, value in rows)
+        return found
 
     def id_map(self, table: str) -> dict[str, int]:
         """1C Ид → primary key for every row of ``table`` that has an Ид."""

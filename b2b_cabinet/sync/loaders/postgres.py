@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .base import (
+    DIGESTS,
     HASH_COLUMNS,
     PRICE,
     PRICE_COLUMNS,
@@ -156,6 +157,6 @@ class PostgresWriter(BulkWriter):
         self._execute(f"CREATE INDEX IF NOT EXISTS b2b_tmp_seen_idx ON {temp} (external_id)")
         self._execute(f"ANALYZE {temp}")
         return self._execute(
-            f"UPDATE {table} t SET is_active = false WHERE t.is_active AND t.external_id IS NOT NULL "
+            f"UPDATE {table} t SET is_active = false, {DIGESTS[table]} WHERE t.is_active AND t.external_id IS NOT NULL "
             f"AND NOT EXISTS (SELECT 1 FROM {temp} s WHERE s.external_id = t.external_id)"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .base import (
+    DIGESTS,
     HASH_COLUMNS,
     PRICE,
     PRICE_COLUMNS,
@@ -118,7 +119,7 @@ class SQLiteWriter(BulkWriter):
         raw.execute("DELETE FROM temp.b2b_seen")
         raw.executemany("INSERT OR IGNORE INTO temp.b2b_seen VALUES (?)", ((x,) for x in seen))
         cursor = raw.execute(
-            f"UPDATE {table} SET is_active = 0 WHERE is_active AND external_id IS NOT NULL "
+            f"UPDATE {table} SET is_active = 0, {DIGESTS[table]} WHERE is_active AND external_id IS NOT NULL "
             f"AND external_id NOT IN (SELECT external_id FROM temp.b2b_seen)"
         )
         raw.execute("DELETE FROM temp.b2b_seen")

@@ -66,8 +66,11 @@ def _dispatch(tags: Tags) -> dict[str, int]:
     )
 
 
-def read_product(element: etree._Element, ctx: Context) -> ProductRecord:
-    """Read one ``Товар`` (all its children are parsed: call it on the element's end event)."""
+def read_product(element: etree._Element, ctx: Context, *, digest: bool = True) -> ProductRecord:
+    """Read one ``Товар`` (all its children are parsed: call it on the element's end event).
+
+    ``digest=False`` leaves ``content_hash`` empty, for callers that hash the raw bytes instead.
+    """
     tags = ctx.tags
     dispatch = _dispatch(tags)
     external_id = sku = name = description = barcode = version = ""
@@ -144,7 +147,7 @@ def read_product(element: etree._Element, ctx: Context) -> ProductRecord:
         deleted,
         version,
     )
-    return ProductRecord(*fields, element.sourceline, product_digest(fields))
+    return ProductRecord(*fields, element.sourceline, product_digest(fields) if digest else b"")
 
 
 def _group_ids(groups: etree._Element, id_tag: str) -> tuple[str, ...]:

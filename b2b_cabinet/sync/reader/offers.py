@@ -88,8 +88,11 @@ def _tables(tags: Tags) -> tuple[dict[str, int], dict[str, int]]:
     return offer, price
 
 
-def read_offer(element: etree._Element, ctx: Context) -> OfferRecord:
-    """Read one ``Предложение`` (call it on the element's end event)."""
+def read_offer(element: etree._Element, ctx: Context, *, digest: bool = True) -> OfferRecord:
+    """Read one ``Предложение`` (call it on the element's end event).
+
+    ``digest=False`` leaves ``content_hash`` empty, for callers that hash the raw bytes instead.
+    """
     tags = ctx.tags
     dispatch, price_codes = _tables(tags)
     external_id = characteristic_id = sku = name = barcode = ""
@@ -167,7 +170,7 @@ def read_offer(element: etree._Element, ctx: Context) -> OfferRecord:
         requisite_pairs,
         deleted,
     )
-    return OfferRecord(*fields, element.sourceline, offer_digest(fields))
+    return OfferRecord(*fields, element.sourceline, offer_digest(fields) if digest else b"")
 
 
 def _number(text: str, label: str, element: etree._Element, offer: etree._Element, ctx: Context) -> Decimal:
