@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import mmap
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,16 +57,69 @@ def _encoding_of(head: bytes) -> str:
     return "utf-8"
 
 
-def _find_record(mm: mmap.mmap, opening: bytes, start: int, limit: int) -> int:
-    """Offset of the next ``<Record`` start tag (not ``<Records``) in ``[start, limit)``, or -1."""
-    while True:
-        at = mm.find(opening, start, limit)
-        if at < 0:
-            return -1
-        following = mm[at + len(opening) : at + len(opening) + 1]
-        if following in (b">", b" ", b"\t", b"\r", b"\n", b"/"):
-            return at
-        start = at + len(opening)
+class _Scanner:
+    """Byte searches over a file through a small buffer.
+
+    An mmap of the whole file would do the same in fewer lines, but every page it touches counts
+    in the process's resident memory, and a 700 MB goods file would then "use" 700 MB.
+    """
+
+    BLOCK = 1 << 20
+
+    def __init__(self, stream, size: int):
+        self.stream = stream
+        self.size = size
+
+    def read(self, start: int, length: int) -> bytes:
+        self.stream.seek(start)
+        return self.stream.read(length)
+
+    def find(self, needle: bytes, start: int, limit: int) -> int:
+        """First offset of ``needle`` in ``[start, limit)``, or -1."""
+        overlap = len(needle) - 1
+        while start < limit:
+            block = self.read(start, min(self.BLOCK, limit - start))
+            if not block:
+                return -1
+            at = block.find(needle)
+            if at >= 0 and start + at + len(needle) <= limit:
+                return start + at
+            if start + len(block) >= limit:
+                return -1
+            start += len(block) - overlap
+        return -1
+
+    def rfind(self, needle: bytes, lowest: int) -> int:
+        """Last offset of ``needle`` at or after ``lowest``, searching back from the end, or -1."""
+        end = self.size
+        while end > lowest:
+            start = max(lowest, end - self.BLOCK)
+            at = self.read(start, end - start + len(needle) - 1).rfind(needle)
+            if at >= 0:
+                return start + at
+            end = start
+        return -1
+
+    def count_newlines(self, start: int, end: int) -> int:
+        count = 0
+        while start < end:
+            block = self.read(start, min(self.BLOCK * 4, end - start))
+            if not block:
+                break
+            count += block.count(b"\n")
+            start += len(block)
+        return count
+
+    def find_record(self, opening: bytes, start: int, limit: int) -> int:
+        """Offset of the next ``<Record`` start tag (not ``<Records``) in ``[start, limit)``, or -1."""
+        while True:
+            at = self.find(opening, start, limit)
+            if at < 0:
+                return -1
+            following = self.read(at + len(opening), 1)
+            if following in (b">", b" ", b"\t", b"\r", b"\n", b"/"):
+                return at
+            start = at + len(opening)
 
 
 def plan_chunks(path: str, prolog: Prolog, record: str, target_size: int) -> list[Chunk]:
@@ -79,9 +131,9 @@ def plan_chunks(path: str, prolog: Prolog, record: str, target_size: int) -> lis
     size = os.path.getsize(path)
     if size == 0:
         return []
-    with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        probe = bytes(mm[: min(size, 1 << 16)])
-        encoding = _encoding_of(probe)
+    with open(path, "rb") as stream:
+        scan = _Scanner(stream, size)
+        encoding = _encoding_of(scan.read(0, 1 << 16))
         try:
             root_open = f"<{prolog.root}".encode(encoding)
             record_open = f"<{record}".encode(encoding)
@@ -89,19 +141,18 @@ def plan_chunks(path: str, prolog: Prolog, record: str, target_size: int) -> lis
             root_close = f"</{prolog.root}>".encode(encoding)
         except (LookupError, UnicodeEncodeError):
             return []
-        root_at = mm.find(root_open)
-        root_end = mm.find(b">", root_at) + 1 if root_at >= 0 else 0
-        first = _find_record(mm, record_open, root_end, size) if root_at >= 0 else -1
+        root_at = scan.find(root_open, 0, size)
+        root_end = scan.find(b">", root_at, size) + 1 if root_at >= 0 else 0
+        first = scan.find_record(record_open, root_end, size) if root_at >= 0 else -1
         if first < 0:
             return []
-        last = mm.rfind(list_close)
+        last = scan.rfind(list_close, first)
         if last < first:
             last = size  # truncated file: let the parser report where it breaks
-        head = bytes(mm[:root_end])
-        tail = root_close
+        head = scan.read(0, root_end)
         boundaries = [first]
         while boundaries[-1] + target_size < last:
-            cut = _find_record(mm, record_open, boundaries[-1] + target_size, last)
+            cut = scan.find_record(record_open, boundaries[-1] + target_size, last)
             if cut < 0:
                 break
             boundaries.append(cut)
@@ -109,11 +160,9 @@ def plan_chunks(path: str, prolog: Prolog, record: str, target_size: int) -> lis
         head_lines = head.count(b"\n")
         chunks, line, previous = [], 1, 0
         for start, end in itertools.pairwise(boundaries):
-            line += mm[previous:start].count(b"\n")
+            line += scan.count_newlines(previous, start)
             previous = start
-            chunks.append(
-                Chunk(path, start, end, head, tail, line - 1 - head_lines, prolog.namespace, record)
-            )
+            chunks.append(Chunk(path, start, end, head, root_close, line - 1 - head_lines, prolog.namespace, record))
         return chunks
 
 

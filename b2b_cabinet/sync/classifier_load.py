@@ -26,6 +26,8 @@ class ClassifierLoader:
     def __init__(self) -> None:
         self.changed = 0
         self._slugs: set[str] | None = None
+        self._properties: dict[str, Property] | None = None
+        self._values: dict[str, str] = {}
 
     def load(self, records: Iterable) -> None:
         """Load records in document order (groups arrive parent first)."""
@@ -76,25 +78,35 @@ class ClassifierLoader:
             self.changed += 1
 
     def _property(self, record: PropertyRecord) -> None:
-        prop, created = Property.objects.update_or_create(
-            external_id=record.external_id,
-            defaults={
-                "name": record.name[:255],
-                "value_type": VALUE_TYPES.get(record.value_type, Property.ValueType.STRING),
-                "for_offers": record.for_offers,
-            },
-        )
-        self.changed += created
-        existing = dict(prop.values.exclude(external_id=None).values_list("external_id", "value"))
-        new = [
-            PropertyValue(property=prop, external_id=value_id, value=value[:500])
-            for value_id, value in record.values
-            if value_id and value_id not in existing
-        ]
-        PropertyValue.objects.bulk_create(new, ignore_conflicts=True)
+        if self._properties is None:
+            # One query for all properties and one for all values, instead of a few per property:
+            # a delta repeats the whole classifier, and it is usually unchanged.
+            self._properties = {p.external_id: p for p in Property.objects.exclude(external_id=None)}
+            self._values = dict(PropertyValue.objects.exclude(external_id=None).values_list("external_id", "value"))
+        values = {
+            "name": record.name[:255],
+            "value_type": VALUE_TYPES.get(record.value_type, Property.ValueType.STRING),
+            "for_offers": record.for_offers,
+        }
+        prop = self._properties.get(record.external_id)
+        if prop is None:
+            prop = Property.objects.create(external_id=record.external_id, **values)
+            self._properties[record.external_id] = prop
+            self.changed += 1
+        elif any(getattr(prop, k) != v for k, v in values.items()):
+            Property.objects.filter(pk=prop.pk).update(**values)
+            self.changed += 1
+        new = []
         for value_id, value in record.values:
-            if value_id in existing and existing[value_id] != value[:500]:
+            if not value_id:
+                continue
+            stored = self._values.get(value_id)
+            if stored is None:
+                new.append(PropertyValue(property=prop, external_id=value_id, value=value[:500]))
+            elif stored != value[:500]:
                 PropertyValue.objects.filter(external_id=value_id).update(value=value[:500])
+            self._values[value_id] = value[:500]
+        PropertyValue.objects.bulk_create(new, ignore_conflicts=True)
 
     def _price_type(self, record: PriceTypeRecord) -> None:
         defaults = {"name": record.name[:255], "is_active": not record.deleted}

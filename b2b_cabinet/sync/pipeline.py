@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 #: Files up to this size are read in this process; larger ones are cut into chunks for workers.
 SMALL_FILE = 24 * 1024 * 1024
-CHUNK_SIZE = 16 * 1024 * 1024
+CHUNK_SIZE = 8 * 1024 * 1024
 MIN_CHUNK = 256 * 1024
 
 Progress = Callable[[int, int], None]
