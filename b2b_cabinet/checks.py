@@ -69,7 +69,10 @@ def check_exchange_dir(app_configs, **kwargs):
 
     from b2b_cabinet.sync.exchange.folders import exchange_root
 
-    root = exchange_root().resolve()
+    try:
+        root = exchange_root().resolve()
+    except ConfigurationError:
+        return []  # b2b_cabinet.E001 reports the broken settings
     published = [Path(p).resolve() for p in (settings.MEDIA_ROOT, getattr(settings, "STATIC_ROOT", None)) if p]
     if any(root == folder or folder in root.parents for folder in published):
         return [

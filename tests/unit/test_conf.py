@@ -37,3 +37,13 @@ def test_system_check_reports_bad_settings_with_its_id():
     with override_settings(B2B_CABINET={"NOPE": 1}):
         with pytest.raises(SystemCheckError, match=r"b2b_cabinet\.E001"):
             call_command("check")
+
+
+def test_an_exchange_folder_inside_media_root_is_a_security_warning(settings, tmp_path):
+    from b2b_cabinet.checks import check_exchange_dir
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.B2B_CABINET = {"EXCHANGE_DIR": str(tmp_path / "media" / "1c")}
+    assert [w.id for w in check_exchange_dir(None)] == ["b2b_cabinet.W002"]
+    settings.B2B_CABINET = {}
+    assert check_exchange_dir(None) == []  # the default lies beside MEDIA_ROOT
