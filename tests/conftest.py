@@ -1,6 +1,7 @@
 """Shared fixtures."""
 
 import pytest
+from wagtail.test.utils import WagtailTestUtils
 
 from tests import factories as f
 
@@ -28,3 +29,11 @@ def beta(db):
     f.contract(company, number="Д-2/2026")
     owner = f.member(company, role="owner", email="beta@example.com")
     return company, owner
+
+
+@pytest.fixture
+def admin_client(client, db):
+    """A client signed in as a Wagtail superuser."""
+    admin = WagtailTestUtils().create_superuser("admin", "admin@example.com", "pw")
+    client.force_login(admin)
+    return client

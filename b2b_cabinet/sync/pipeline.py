@@ -168,9 +168,10 @@ class Importer:
         if plan.size > SMALL_FILE:
             return self.writer.known_digests(tables, column)
         xids = [xid for chunk in chunks for xid in record_ids(chunk)]
-        known: dict[str, bytes] = {}
-        for table in tables:
-            known.update(stored_hashes(self.writer, table, column, xids))
+        # Variants are the ``product#characteristic`` Ид: ask each table only for its own kind.
+        known = stored_hashes(self.writer, PRODUCT, column, [x for x in xids if "#" not in x])
+        if VARIANT in tables:
+            known.update(stored_hashes(self.writer, VARIANT, column, [x for x in xids if "#" in x]))
         return known
 
     def _run_chunks(self, plan: FilePlan, record: str, reader, sink, chunks) -> None:

@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils import WagtailTestUtils
 
 from b2b_cabinet.viewsets import B2BViewSetGroup
 from tests import factories as f
@@ -11,12 +10,6 @@ pytestmark = pytest.mark.django_db
 
 VIEWSETS = [vs() for vs in B2BViewSetGroup.items]
 
-
-@pytest.fixture
-def admin_client(client):
-    admin = WagtailTestUtils().create_superuser("admin", "admin@example.com", "pw")
-    client.force_login(admin)
-    return client
 
 
 @pytest.fixture

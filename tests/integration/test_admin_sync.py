@@ -22,12 +22,6 @@ VIEWSETS = [vs() for vs in ExchangeViewSetGroup.items]
 READ_ONLY = [ImportRunViewSet(), ExchangeSessionViewSet()]
 
 
-@pytest.fixture
-def admin_client(client):
-    admin = WagtailTestUtils().create_superuser("admin", "admin@example.com", "pw")
-    client.force_login(admin)
-    return client
-
 
 @pytest.fixture
 def node():
