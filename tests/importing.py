@@ -32,3 +32,18 @@ def run_import(*paths, **kwargs) -> m.ImportRun:
 def catalogue_snapshot() -> dict:
     """Every row of every catalogue table, for "nothing changed" assertions."""
     return {model.__name__: list(model.objects.order_by("pk").values_list()) for model in CATALOGUE_MODELS}
+
+
+def catalogue_content() -> dict:
+    """The catalogue's rows by content, without keys or timestamps that differ between loads."""
+    return {
+        "products": sorted(map(repr, m.Product.objects.values_list(
+            "external_id", "sku", "name", "category_id", "brand_id", "unit_ratio", "vat_rate", "barcode", "properties",
+            "requisites", "is_active", "quantity"))),
+        "variants": sorted(map(repr, m.ProductVariant.objects.values_list(
+            "external_id", "product__external_id", "name", "characteristics", "is_active", "quantity"))),
+        "prices": sorted(map(repr, m.Price.objects.values_list(
+            "product__external_id", "variant__external_id", "price_type_id", "value", "currency"))),
+        "stock": sorted(map(repr, m.StockLevel.objects.values_list(
+            "product__external_id", "variant__external_id", "warehouse_id", "on_hand", "in_transit", "expected_at"))),
+    }

@@ -25,6 +25,8 @@ class ClassifierLoader:
 
     def __init__(self) -> None:
         self.changed = 0
+        #: Groups, properties or values were added or renamed (what product rows are built from).
+        self.changed_names = False
         self._slugs: set[str] | None = None
         self._properties: dict[str, Property] | None = None
         self._values: dict[str, str] = {}
@@ -73,6 +75,7 @@ class ClassifierLoader:
                 [Category(external_id=record.external_id, slug=self._unique_slug(record.name), **values)]
             )
             self.changed += 1
+            self.changed_names = True
         elif any(getattr(category, k) != v for k, v in values.items()):
             Category.objects.filter(pk=category.pk).update(**values)
             self.changed += 1
@@ -93,8 +96,14 @@ class ClassifierLoader:
             prop = Property.objects.create(external_id=record.external_id, **values)
             self._properties[record.external_id] = prop
             self.changed += 1
+            self.changed_names = True
         elif any(getattr(prop, k) != v for k, v in values.items()):
+            # Only a new name changes product rows; 3.1 exports declare the same property with
+            # other flags in the offers file, which must not make every product "changed".
+            self.changed_names = self.changed_names or prop.name != values["name"]
             Property.objects.filter(pk=prop.pk).update(**values)
+            for key, value in values.items():
+                setattr(prop, key, value)
             self.changed += 1
         new = []
         for value_id, value in record.values:
@@ -103,8 +112,10 @@ class ClassifierLoader:
             stored = self._values.get(value_id)
             if stored is None:
                 new.append(PropertyValue(property=prop, external_id=value_id, value=value[:500]))
+                self.changed_names = True
             elif stored != value[:500]:
                 PropertyValue.objects.filter(external_id=value_id).update(value=value[:500])
+                self.changed_names = True
             self._values[value_id] = value[:500]
         PropertyValue.objects.bulk_create(new, ignore_conflicts=True)
 

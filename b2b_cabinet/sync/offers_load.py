@@ -7,7 +7,7 @@ from pathlib import Path
 from b2b_cabinet.conf import b2b_settings
 from b2b_cabinet.models import ImportIssue, PriceType, Warehouse
 from b2b_cabinet.sync.errors import CommerceMLError
-from b2b_cabinet.sync.loaders.base import PRODUCT, VARIANT
+from b2b_cabinet.sync.loaders.base import PRODUCT, VARIANT, stale_digests
 from b2b_cabinet.sync.workers import ChunkResult
 
 W = ImportIssue.Level.WARNING
@@ -20,7 +20,8 @@ UNKNOWN_PRICE_TYPE_HINT = (
 class OfferSink:
     """Receives chunk results of one offers/prices/rests file and writes them."""
 
-    def __init__(self, importer, path: Path, role: str, known: dict[str, bytes] | None, product_ids, variant_ids):
+    def __init__(self, importer, path: Path, role: str, known: dict[str, bytes], product_ids, first=None):
+        """``first`` is the file's first offer, telling what the file carries."""
         self.importer = importer
         self.writer = importer.writer
         self.issues = importer.issues
@@ -29,13 +30,15 @@ class OfferSink:
         self.role = role
         self.known = known
         self.product_ids = product_ids  # dict, or None for small files (looked up per chunk)
-        self.variant_ids = variant_ids
         self.price_types = {x: (pk, cur) for x, pk, cur in PriceType.objects.exclude(external_id=None)
                             .values_list("external_id", "pk", "currency")}
         self.warehouses = dict(Warehouse.objects.exclude(external_id=None).values_list("external_id", "pk"))
         self.seen_variants: list[str] = []
         self.run_id = importer.run.pk
         self.currency = b2b_settings.DEFAULT_CURRENCY
+        self.stale = stale_digests(
+            role, getattr(first, "prices", None) is not None, getattr(first, "stocks", None) is not None
+        )
 
     def reset(self) -> None:
         """Forget what was read, before the file is read again."""
@@ -72,11 +75,20 @@ class OfferSink:
         with_variant = [r for r in rows if r[2]]
         if not with_variant:
             return {}
-        self.writer.upsert_variants(
-            [(r[0], products[r[1]], (r[3] or r[0])[:500], r[4][:100], r[5][:64], r[6], r[11], None)
-             for r in with_variant]
-        )
-        return self.writer.ids_for(VARIANT, [r[0] for r in with_variant])
+        xids = [r[0] for r in with_variant]
+        existing: dict[str, int] = {}
+        if self.role != "offers":
+            # Prices and rests files name the variant but do not describe it: create it if it is
+            # new, never overwrite the name and characteristics an offers file gave it.
+            existing = self.writer.ids_for(VARIANT, xids)
+            with_variant = [r for r in with_variant if r[0] not in existing]
+        if with_variant:
+            self.writer.upsert_variants(
+                [(r[0], products[r[1]], (r[3] or r[0])[:500], r[4][:100], r[5][:64], r[6], r[11], None)
+                 for r in with_variant]
+            )
+            existing.update(self.writer.ids_for(VARIANT, [r[0] for r in with_variant]))
+        return existing
 
     def _write(self, rows: list[tuple], products: dict[str, int], variants: dict[str, int], known) -> None:
         price_owners, prices, stock_owners, stocks, states, inactive = [], [], [], [], [], []
@@ -109,7 +121,7 @@ class OfferSink:
             self.writer.replace_prices(price_owners, prices)
         if stocks or stock_owners:
             self.writer.upsert_stock(stock_owners, stocks)
-        self.writer.set_offer_state(self.role, states)
+        self.writer.set_offer_state(self.role, states, self.stale)
         if inactive:
             self.importer.deactivate_products(inactive)
 

@@ -32,7 +32,14 @@ from b2b_cabinet.sync.parallel import chunk_pool, ordered_map, worker_count
 from b2b_cabinet.sync.planning import FilePlan, plan_files
 from b2b_cabinet.sync.products_load import ProductSink
 from b2b_cabinet.sync.records import KIND_IMPORT, KIND_OFFERS
-from b2b_cabinet.sync.workers import STATE, WorkerState, read_offer_chunk, read_product_chunk, record_ids
+from b2b_cabinet.sync.workers import (
+    STATE,
+    WorkerState,
+    read_offer_chunk,
+    read_product_chunk,
+    read_whole,
+    record_ids,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +140,12 @@ class Importer:
 
     def import_file(self, plan: FilePlan) -> None:
         """Load the file's classifier, then its products or offers."""
-        ClassifierLoader().load(plan.classifier_records())
+        loader = ClassifierLoader()
+        loader.load(plan.classifier_records())
+        if loader.changed_names:
+            # Stored rows carry property names, value texts and categories resolved through the
+            # classifier: once it changes, unchanged bytes no longer mean an unchanged row.
+            self.writer.forget_record_digests()
         if plan.first is not None and plan.kind == KIND_IMPORT:
             self._products(plan)
         elif plan.first is not None and plan.kind == KIND_OFFERS:
@@ -165,7 +177,7 @@ class Importer:
 
     def _known(self, plan: FilePlan, chunks, tables: tuple[str, ...], column: str) -> dict[str, bytes]:
         """Stored digests of the file's records: all of them for a big file, else only those it lists."""
-        if plan.size > SMALL_FILE:
+        if plan.size > SMALL_FILE or not chunks:
             return self.writer.known_digests(tables, column)
         xids = [xid for chunk in chunks for xid in record_ids(chunk)]
         # Variants are the ``product#characteristic`` Ид: ask each table only for its own kind.
@@ -175,6 +187,10 @@ class Importer:
         return known
 
     def _run_chunks(self, plan: FilePlan, record: str, reader, sink, chunks) -> None:
+        if not chunks:
+            # The byte scanner found no record it can cut out (prefixed tags): the reader reads it.
+            self._run_whole(plan, record, sink)
+            return
         workers = worker_count() if len(chunks) > 1 else 1
         before = Counts(**vars(self.counts))
         try:
@@ -182,15 +198,18 @@ class Importer:
                 for result in ordered_map(pool, reader, chunks):
                     sink.write(result)
         except CommerceMLError as exc:
-            if len(chunks) < 2 or not exc.problem.startswith("the XML is malformed"):
+            if not exc.problem.startswith("the XML is malformed"):
                 raise
-            # A cut inside a CDATA section looks like broken XML: read the file whole to be sure.
+            # Broken XML, or a "<Товар" inside CDATA that fooled the byte scanner: the reader's
+            # own pass tells which, and reports real damage with its line.
             self.counts.__dict__.update(vars(before))
             sink.reset()
-            whole = plan_chunks(str(plan.path), plan.prolog, record, plan.size + 1)
-            with transaction.atomic():
-                for result in ordered_map(None, reader, whole):
-                    sink.write(result)
+            self._run_whole(plan, record, sink)
+
+    def _run_whole(self, plan: FilePlan, record: str, sink) -> None:
+        with transaction.atomic():
+            for result in read_whole(str(plan.path), record):
+                sink.write(result)
 
     def _products(self, plan: FilePlan) -> None:
         chunks = self._chunks(plan, "Товар")
@@ -209,7 +228,7 @@ class Importer:
         known = self._known(plan, chunks, (PRODUCT, VARIANT), HASH_COLUMNS[plan.role])
         product_ids = self.writer.id_map(PRODUCT) if plan.size > SMALL_FILE else None
         self._state(known)
-        sink = OfferSink(self, plan.path, plan.role, known, product_ids, None)
+        sink = OfferSink(self, plan.path, plan.role, known, product_ids, plan.first)
         self._run_chunks(plan, "Предложение", read_offer_chunk, sink, chunks)
         if plan.is_full and plan.role == "offers":
             self.counts.deactivated += self.writer.deactivate_missing(VARIANT, sink.seen_variants)

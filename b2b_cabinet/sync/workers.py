@@ -149,6 +149,40 @@ def _read_changed(chunk: Chunk, ctx: Context, data: bytes, changed, reader, to_r
         line = error.line or starts[max(index, 0)]
         part = max(0, bisect.bisect_right(starts, line) - 1)
         raise _shift(error, shifts[part]) from None
+    if index + 1 != len(parts):
+        # A "<Товар" inside CDATA cut a record in two: the digests would no longer match the
+        # records. Reported like broken XML, so the pipeline re-reads the file with the reader.
+        raise CommerceMLError(
+            "the XML is malformed or truncated (record boundaries do not match the elements)",
+            path=chunk.path, line=first_line,
+        )
+
+
+def read_whole(path: str, record: str, batch: int = 2000):
+    """The reader's own pass over a file the byte scanner cannot cut (prefixed tags, CDATA).
+
+    Slower than the chunked path, but it reads anything the reader reads. Digests are the
+    reader's field digests, so a file that always takes this path is still skipped when unchanged.
+    """
+    from b2b_cabinet.sync.reader import read_document
+    from b2b_cabinet.sync.records import OfferRecord, ProductRecord
+
+    known = STATE.known
+    to_row, wanted = (product_row, ProductRecord) if record == "Товар" else (offer_row, OfferRecord)
+    result = ChunkResult()
+    for item in read_document(path):
+        if not isinstance(item, wanted):
+            continue
+        result.seen.append(item.external_id)
+        if known.get(item.external_id) == item.content_hash:
+            result.unchanged += 1
+        else:
+            result.rows.append(to_row(item, item.content_hash, item.line))
+        if len(result.seen) >= batch:
+            yield result
+            result = ChunkResult()
+    if result.seen:
+        yield result
 def _property_map(pairs) -> dict[str, str]:
     out: dict[str, str] = {}
     names, values = STATE.properties, STATE.values

@@ -1,5 +1,6 @@
 """The import pipeline end to end on generated and hand-written CommerceML packages."""
 
+import re
 import shutil
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from b2b_cabinet.models import (
     StockLevel,
 )
 from b2b_cabinet.sync import pipeline
-from tests.importing import FIXTURES, catalogue_snapshot, run_import, small_spec
+from tests.importing import FIXTURES, catalogue_content, catalogue_snapshot, run_import, small_spec
 
 pytestmark = pytest.mark.django_db
 
@@ -191,25 +192,10 @@ def test_an_orders_document_is_refused_with_advice(tmp_path):
     assert "orders.xml" in run.error and "type=sale" in run.error
 
 
-def _content():
-    """The catalogue's rows by content, without keys or timestamps that differ between loads."""
-    return {
-        "products": sorted(map(repr, Product.objects.values_list(
-            "external_id", "sku", "name", "category_id", "brand_id", "unit_ratio", "vat_rate", "barcode", "properties",
-            "requisites", "is_active", "content_hash", "offer_hash", "quantity"))),
-        "variants": sorted(map(repr, ProductVariant.objects.values_list(
-            "external_id", "product__external_id", "name", "characteristics", "offer_hash", "quantity"))),
-        "prices": sorted(map(repr, Price.objects.values_list(
-            "product__external_id", "variant__external_id", "price_type_id", "value", "currency"))),
-        "stock": sorted(map(repr, StockLevel.objects.values_list(
-            "product__external_id", "variant__external_id", "warehouse_id", "on_hand", "in_transit", "expected_at"))),
-    }
-
-
 def test_chunked_parallel_reading_gives_the_same_catalogue_as_one_pass(tmp_path, monkeypatch):
     info = write_package(tmp_path / "p", small_spec(products=300, variants_every=7))
     run_import(info.import_path, info.offers_path)
-    one_pass = _content()
+    one_pass = catalogue_content()
     for model in (Price, StockLevel, ProductVariant, Product):
         model.objects.all().delete()
     monkeypatch.setattr(pipeline, "SMALL_FILE", 1)
@@ -218,7 +204,7 @@ def test_chunked_parallel_reading_gives_the_same_catalogue_as_one_pass(tmp_path,
     run = run_import(info.import_path, info.offers_path)
 
     assert run.status == ImportRun.Status.SUCCESS, run.error
-    assert _content() == one_pass
+    assert catalogue_content() == one_pass
     assert len(one_pass["variants"]) > 40 and len(one_pass["prices"]) > 900
 
 
@@ -310,3 +296,74 @@ def test_pictures_1c_removed_are_removed_from_the_product(tmp_path):
     run_import(changed)
 
     assert ProductImage.objects.count() == 2
+
+
+# -- files the byte scanner cannot cut, and classifier changes (found in review) -------------------
+
+V205 = FIXTURES / "v205_import.xml"
+
+
+def _full(text: str) -> str:
+    return text.replace('СодержитТолькоИзменения="true"', 'СодержитТолькоИзменения="false"')
+
+
+def test_a_file_with_prefixed_tags_imports_through_the_reader_and_deactivates_nothing_it_lists(tmp_path):
+    text = _full(V205.read_text(encoding="utf-8"))
+    plain = tmp_path / "plain.xml"
+    plain.write_text(text, encoding="utf-8")
+    run_import(plain)
+    active = Product.objects.filter(is_active=True).count()
+    prefixed = tmp_path / "prefixed.xml"
+    body = text.replace('xmlns="urn:1C.ru:commerceml_205"', 'xmlns:cml="urn:1C.ru:commerceml_205"')
+    body = re.sub(r"<(/?)(?=[А-Яа-яЁё])", r"<\1cml:", body)
+    prefixed.write_text(body, encoding="utf-8")
+
+    run = run_import(prefixed)
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    assert run.deactivated == 0 and run.items == 3
+    assert Product.objects.filter(is_active=True).count() == active > 0
+    assert run_import(prefixed).unchanged == 3  # the reader's digests make the next run skip them
+
+
+def test_a_record_tag_inside_cdata_does_not_break_the_next_import(tmp_path):
+    text = V205.read_text(encoding="utf-8").replace(
+        "<![CDATA[<p>Дрель для дома &amp; дачи</p>]]>", "<![CDATA[<p>См. <Товар> в каталоге</p>]]>"
+    )
+    path = tmp_path / "import.xml"
+    path.write_text(text, encoding="utf-8")
+    first = run_import(path)
+    second = run_import(path)
+    assert first.status == second.status == ImportRun.Status.SUCCESS, (first.error, second.error)
+    assert "<Товар>" in Product.objects.get(description__contains="См.").description
+
+
+def test_a_renamed_property_reaches_products_whose_own_bytes_did_not_change(tmp_path):
+    text = V205.read_text(encoding="utf-8")
+    path = tmp_path / "import.xml"
+    path.write_text(text, encoding="utf-8")
+    run_import(path)
+    assert any("Цвет" in p for p in Product.objects.values_list("properties", flat=True))
+    path.write_text(text.replace("<Наименование>Цвет</Наименование>", "<Наименование>Цвет корпуса</Наименование>"),
+                    encoding="utf-8")
+
+    run_import(path)
+
+    assert any("Цвет корпуса" in p for p in Product.objects.values_list("properties", flat=True))
+
+
+def test_an_unchanged_offers_file_after_a_prices_file_restores_its_own_prices(package, tmp_path):
+    spec, info = package
+    run_import(info.import_path, info.offers_path)
+    original = sorted(Price.objects.values_list("value", flat=True))
+    changed = write_offers_changed(tmp_path / "changed", spec)
+    prices_only = tmp_path / "changed" / "prices___1.xml"
+    text = changed.offers_path.read_text(encoding="utf-8-sig")
+    prices_only.write_text(re.sub(r"\s*<Склад ИдСклада=[^>]*/>|\s*<Количество>[^<]*</Количество>", "", text),
+                           encoding="utf-8")
+    run_import(prices_only)
+    assert sorted(Price.objects.values_list("value", flat=True)) != original
+
+    run_import(info.offers_path)
+
+    assert sorted(Price.objects.values_list("value", flat=True)) == original

@@ -33,6 +33,20 @@ DIGESTS = {
 HASH_COLUMNS = {"offers": "offer_hash", "prices": "prices_hash", "rests": "stock_hash"}
 
 
+def stale_digests(role: str, carries_prices: bool, carries_stock: bool) -> str:
+    """``col = NULL, ...`` for the digests a file of ``role`` makes stale.
+
+    Prices from a prices file must not survive an unchanged offers file that carries prices too,
+    and the other way round; so writing one kind forgets the digests of the kinds it overlaps.
+    A names-only offers file (split exchange) overlaps nothing.
+    """
+    if role == "offers":
+        stale = [c for c, carried in (("prices_hash", carries_prices), ("stock_hash", carries_stock)) if carried]
+    else:
+        stale = ["offer_hash"]
+    return "".join(f", {column} = NULL" for column in stale)
+
+
 def last_by(rows: list[tuple], width: int) -> list[tuple]:
     """Rows with a unique key (their first ``width`` fields), the last one winning.
 
@@ -85,6 +99,15 @@ class BulkWriter:
             found.update(self.fetch_pairs(f"SELECT external_id, id FROM {table} WHERE external_id IN ({marks})", part))
         return found
 
+    def forget_record_digests(self) -> None:
+        """Make the next import read every product and offer again (the classifier changed)."""
+        with self.connection.cursor() as cursor:
+            for table in (PRODUCT, VARIANT):
+                cursor.execute(
+                    f"UPDATE {table} SET content_hash = NULL, offer_hash = NULL "
+                    f"WHERE content_hash IS NOT NULL OR offer_hash IS NOT NULL"
+                )
+
     # -- writes (vendor specific) ----------------------------------------------------------------
     def upsert_products(self, rows: list[tuple]) -> None:
         """Insert or update products; ``rows`` follow :data:`PRODUCT_COLUMNS`."""
@@ -105,8 +128,9 @@ class BulkWriter:
         """
         raise NotImplementedError
 
-    def set_offer_state(self, role: str, rows: list[tuple]) -> None:
-        """Store (digest, total quantity, product_id, variant_id) of each offer read."""
+    def set_offer_state(self, role: str, rows: list[tuple], stale: str = "") -> None:
+        """Store (digest, total quantity, product_id, variant_id) of each offer read; ``stale`` from
+        :func:`stale_digests`."""
         raise NotImplementedError
 
     def deactivate_missing(self, table: str, seen: Iterable[str]) -> int:

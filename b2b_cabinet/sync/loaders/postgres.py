@@ -138,16 +138,18 @@ class PostgresWriter(BulkWriter):
             (self.run_id,),
         )
 
-    def set_offer_state(self, role: str, rows: list[tuple]) -> None:
+    def set_offer_state(self, role: str, rows: list[tuple], stale: str = "") -> None:
         column = HASH_COLUMNS[role]
         table = self._temp("b2b_tmp_offer", "(digest bytea, quantity numeric, product_id bigint, variant_id bigint)")
         self._copy(table, ("digest", "quantity", "product_id", "variant_id"), rows)
         self._execute(
-            f"UPDATE {PRODUCT} p SET {column} = t.digest, quantity = COALESCE(t.quantity, p.quantity) "
+            f"UPDATE {PRODUCT} p SET {column} = t.digest{stale}, "
+            f"quantity = COALESCE(t.quantity, p.quantity) "
             f"FROM {table} t WHERE t.variant_id IS NULL AND p.id = t.product_id"
         )
         self._execute(
-            f"UPDATE {VARIANT} v SET {column} = t.digest, quantity = COALESCE(t.quantity, v.quantity) "
+            f"UPDATE {VARIANT} v SET {column} = t.digest{stale}, "
+            f"quantity = COALESCE(t.quantity, v.quantity) "
             f"FROM {table} t WHERE v.id = t.variant_id"
         )
 

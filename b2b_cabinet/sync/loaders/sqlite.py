@@ -101,15 +101,15 @@ class SQLiteWriter(BulkWriter):
             [(v, self.run_id) for _p, v in owners if v is not None],
         )
 
-    def set_offer_state(self, role: str, rows: list[tuple]) -> None:
+    def set_offer_state(self, role: str, rows: list[tuple], stale: str = "") -> None:
         column = HASH_COLUMNS[role]
         quantity = ", quantity = COALESCE(?, quantity)"
         self._many(
-            f"UPDATE {PRODUCT} SET {column} = ?{quantity} WHERE id = ?",
+            f"UPDATE {PRODUCT} SET {column} = ?{stale}{quantity} WHERE id = ?",
             [(digest, qty, p) for digest, qty, p, v in rows if v is None],
         )
         self._many(
-            f"UPDATE {VARIANT} SET {column} = ?{quantity} WHERE id = ?",
+            f"UPDATE {VARIANT} SET {column} = ?{stale}{quantity} WHERE id = ?",
             [(digest, qty, v) for digest, qty, _p, v in rows if v is not None],
         )
 
