@@ -39,10 +39,6 @@ class Chunk:
     namespace: str
     record: str
 
-    @property
-    def size(self) -> int:
-        return self.end - self.start
-
 
 def _encoding_of(head: bytes) -> str:
     if head.startswith(b"\xef\xbb\xbf"):

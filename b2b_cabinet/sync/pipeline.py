@@ -26,7 +26,7 @@ from b2b_cabinet.sync.classifier_load import ClassifierLoader
 from b2b_cabinet.sync.errors import CommerceMLError
 from b2b_cabinet.sync.issues import IssueLog
 from b2b_cabinet.sync.loaders import bulk_writer
-from b2b_cabinet.sync.loaders.base import HASH_COLUMNS, PRODUCT, VARIANT, stored_hashes
+from b2b_cabinet.sync.loaders.base import HASH_COLUMNS, PRODUCT, VARIANT
 from b2b_cabinet.sync.offers_load import OfferSink
 from b2b_cabinet.sync.parallel import chunk_pool, ordered_map, worker_count
 from b2b_cabinet.sync.planning import FilePlan, plan_files
@@ -181,9 +181,9 @@ class Importer:
             return self.writer.known_digests(tables, column)
         xids = [xid for chunk in chunks for xid in record_ids(chunk)]
         # Variants are the ``product#characteristic`` Ид: ask each table only for its own kind.
-        known = stored_hashes(self.writer, PRODUCT, column, [x for x in xids if "#" not in x])
+        known = self.writer.stored_digests(PRODUCT, column, [x for x in xids if "#" not in x])
         if VARIANT in tables:
-            known.update(stored_hashes(self.writer, VARIANT, column, [x for x in xids if "#" in x]))
+            known.update(self.writer.stored_digests(VARIANT, column, [x for x in xids if "#" in x]))
         return known
 
     def _run_chunks(self, plan: FilePlan, record: str, reader, sink, chunks) -> None:

@@ -16,7 +16,6 @@ import bisect
 import hashlib
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from lxml import etree
 
@@ -48,12 +47,11 @@ STATE = WorkerState()
 
 @dataclass
 class ChunkResult:
-    """Rows of the changed records of one chunk, the Ид of every record, and rejected items."""
+    """Rows of the changed records of one chunk and the Ид of every record."""
 
     rows: list[tuple] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
     unchanged: int = 0
-    issues: list[tuple] = field(default_factory=list)  # (level, line, element, external_id, message)
 
 
 def _shift(error: CommerceMLError, shift: int) -> CommerceMLError:
@@ -288,5 +286,3 @@ def offer_row(record, value: bytes, line: int) -> tuple:
         line,
     )
 
-
-ZERO = Decimal(0)

@@ -91,13 +91,24 @@ class BulkWriter:
         """1C Ид → primary key for every row of ``table`` that has an Ид."""
         return dict(self.fetch_pairs(f"SELECT external_id, id FROM {table} WHERE external_id IS NOT NULL"))
 
-    def ids_for(self, table: str, external_ids: Sequence[str]) -> dict[str, int]:
-        """1C Ид → primary key for the given Ид only (small imports)."""
-        found: dict[str, int] = {}
+    def _by_ids(self, table: str, column: str, external_ids: Sequence[str]) -> list[tuple]:
+        """(Ид, ``column``) of the rows with the given Ид whose ``column`` is set, 500 Ид a query."""
+        rows: list[tuple] = []
         for part in chunked(list(external_ids), 500):
             marks = ", ".join(["%s"] * len(part))
-            found.update(self.fetch_pairs(f"SELECT external_id, id FROM {table} WHERE external_id IN ({marks})", part))
-        return found
+            rows += self.fetch_pairs(
+                f"SELECT external_id, {column} FROM {table} WHERE external_id IN ({marks}) AND {column} IS NOT NULL",
+                part,
+            )
+        return rows
+
+    def ids_for(self, table: str, external_ids: Sequence[str]) -> dict[str, int]:
+        """1C Ид → primary key for the given Ид only (small imports)."""
+        return dict(self._by_ids(table, "id", external_ids))
+
+    def stored_digests(self, table: str, column: str, external_ids: Sequence[str]) -> dict[str, bytes]:
+        """Stored digests in ``column`` of ``table`` for the given Ид only (small files)."""
+        return {xid: bytes(value) for xid, value in self._by_ids(table, column, external_ids)}
 
     def forget_record_digests(self) -> None:
         """Make the next import read every product and offer again (the classifier changed)."""
@@ -137,14 +148,3 @@ class BulkWriter:
         """Deactivate active rows of ``table`` with an Ид not in ``seen``; return how many."""
         raise NotImplementedError
 
-
-def stored_hashes(writer: BulkWriter, table: str, column: str, external_ids: Sequence[str]) -> dict[str, bytes]:
-    """Stored digests in ``column`` of ``table`` for the given Ид only (small files)."""
-    found: dict[str, bytes] = {}
-    for part in chunked(list(external_ids), 500):
-        marks = ", ".join(["%s"] * len(part))
-        rows = writer.fetch_pairs(
-            f"SELECT external_id, {column} FROM {table} WHERE external_id IN ({marks}) AND {column} IS NOT NULL", part
-        )
-        found.update((xid, bytes(value)) for xid, value in rows)
-    return found
