@@ -33,6 +33,15 @@ class Setting:
 DEFAULTS: dict[str, Setting] = {
     "DEFAULT_CURRENCY": Setting("RUB", (str,), "ISO 4217 code of the portal's own currency."),
     "CATALOG_PAGE_SIZE": Setting(24, (int,), "Products per page in catalogue listings."),
+    "PRICING_STRATEGY": Setting(
+        "b2b_cabinet.pricing.engine.DefaultPricingStrategy",
+        (str,),
+        "Dotted path of the PricingStrategy subclass that prices lines.",
+    ),
+    "GUEST_PRICE_TYPE": Setting(
+        "", (str,), "Name or 1C Ид of the price type anonymous visitors see; empty shows 'price on request'."
+    ),
+    "SHOW_RRP": Setting(True, (bool,), "Show the recommended retail price and the dealer margin next to prices."),
     "EXCHANGE_DIR": Setting(
         "",
         (str,),

@@ -19,10 +19,10 @@ from .catalog import (
     PropertyValue,
     Unit,
 )
-from .customers import Company, Contract, LegalEntity, Membership, Region
+from .customers import Company, CompanyGroup, Contract, LegalEntity, Membership, Region, RegionAssortmentRule
 from .orders import TRANSITIONS, Order, OrderLine, OrderStatus
 from .pages import CabinetPage, CatalogPage, ContentPage
-from .pricing import Price, PriceType
+from .pricing import CurrencyRate, DiscountRule, Price, PriceType
 from .settings import SellerRequisites
 from .stock import ClosedDay, StockLevel, Warehouse
 from .sync import ExchangeNode, ExchangeSession, ImportIssue, ImportRun
@@ -35,9 +35,12 @@ __all__ = [
     "Category",
     "ClosedDay",
     "Company",
+    "CompanyGroup",
     "CompanyScopedQuerySet",
     "ContentPage",
     "Contract",
+    "CurrencyRate",
+    "DiscountRule",
     "ExchangeNode",
     "ExchangeSession",
     "ExternalIdMixin",
@@ -57,6 +60,7 @@ __all__ = [
     "Property",
     "PropertyValue",
     "Region",
+    "RegionAssortmentRule",
     "SellerRequisites",
     "StockLevel",
     "TimestampedMixin",

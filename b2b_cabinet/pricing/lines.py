@@ -1,0 +1,121 @@
+"""What goes into the engine and what comes out: requested lines, priced lines and their steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .money import ZERO
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """A product (or one of its variants) and a quantity to price. ``product`` may be an id or a Product."""
+
+    product: object
+    quantity: Decimal = Decimal(1)
+    variant_id: int | None = None
+
+    @property
+    def product_id(self) -> int:
+        return self.product if isinstance(self.product, int) else self.product.pk
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    """The product attributes rules and assortment look at."""
+
+    id: int
+    category_path: str | None
+    brand_id: int | None
+    producer_id: int | None
+    vat_rate: Decimal | None
+    properties: dict
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the arithmetic: the price before and after, and what did it.
+
+    ``kind`` is ``base``, ``rule``, ``cap`` or ``skipped`` (a rule that was considered but not used;
+    ``before == after`` then).
+    """
+
+    kind: str
+    before: Decimal
+    after: Decimal
+    rule_id: int | None = None
+    rule_name: str = ""
+    detail: str = ""
+
+    @property
+    def effect(self) -> Decimal:
+        """How much this step changed the unit price (negative is a discount)."""
+        return self.after - self.before
+
+
+@dataclass
+class PricedLine:
+    """A line with its price, every step that produced it, VAT, RRP and margin."""
+
+    product_id: int
+    variant_id: int | None
+    quantity: Decimal
+    currency: str
+    available: bool = False
+    reason: str = ""
+    base_price: Decimal | None = None
+    base_source: str = ""
+    base_price_type: str = ""
+    unit_price: Decimal | None = None
+    total: Decimal | None = None
+    vat_rate: Decimal | None = None
+    vat_included: bool = True
+    vat_amount: Decimal = ZERO
+    rate: Decimal = Decimal(1)
+    rate_source: str = "base"
+    rrp: Decimal | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def applied(self) -> list[Step]:
+        """The rule and cap steps that changed the price."""
+        return [s for s in self.steps if s.kind in ("rule", "cap")]
+
+    @property
+    def margin(self) -> Decimal | None:
+        """RRP minus the buyer's unit price: what a dealer earns selling at RRP."""
+        if self.rrp is None or self.unit_price is None:
+            return None
+        return self.rrp - self.unit_price
+
+    @property
+    def markup_percent(self) -> Decimal | None:
+        """The margin as a percentage of the buyer's price (dealer markup up to RRP), one decimal."""
+        if self.margin is None or not self.unit_price:
+            return None
+        return (self.margin * 100 / self.unit_price).quantize(Decimal("0.1"))
+
+    @property
+    def discount(self) -> Decimal:
+        """Base minus final unit price (zero when unpriced)."""
+        if self.base_price is None or self.unit_price is None:
+            return ZERO
+        return self.base_price - self.unit_price
+
+    def explanation(self, language: str | None = None) -> list[str]:
+        """"Why this price", one sentence per step, in ``language`` (the active one by default)."""
+        from .explain import explain
+
+        if language is None:
+            return explain(self)
+        with translation.override(language):
+            return explain(self)
+
+    def __str__(self):
+        if not self.available:
+            return _("price on request")
+        return f"{self.unit_price} {self.currency}"
