@@ -10,8 +10,8 @@ Order of operations (``docs/pricing.md`` documents it for integrators and buyers
 3. **Stack.** ``stacked`` and ``capped`` rules are applied in that order to the running price, each
    result rounded. Rules of one ladder (same audience, target, mode and priority) with different
    minimum quantities are volume tiers: of the tiers the line reaches, only the one giving the lowest
-   price is used (rules of one tier stack). A rule never raises the price. If any
-   ``capped`` rule was applied, the stack may not take off more than the smallest cap.
+   price is used (rules of one tier stack). A rule never raises the price. A ``capped`` rule takes
+   off only as much as keeps the total discount from the base within its cap.
 4. **Exclusive.** Each ``exclusive`` rule is applied alone to the base price; the lowest of them
    replaces the stack result only if strictly lower (ties go to the stack, then to order).
 5. **Totals.** Line total = unit price × quantity, rounded; VAT extracted or added at the product's
@@ -181,15 +181,24 @@ class DefaultPricingStrategy(PricingStrategy):
         other = self._lookup(context, prices, facts.id, line.variant_id, rule.price_type_id)
         return None if other is None else kopecks(other)
 
-    def _run(self, context, prices, facts, line, rules, price):
-        """Apply ``rules`` in turn to ``price``; returns the result and the steps (skipping any that would raise it)."""
+    def _run(self, context, prices, facts, line, rules, price, base):
+        """Apply ``rules`` in turn to ``price``; returns the result and the steps.
+
+        A rule that would not lower the price is skipped. A capped rule takes off no more than it
+        needs to bring the total discount (from ``base``) to its cap, and never undoes other rules.
+        """
         steps = []
         for rule in rules:
             after = self._effect(context, prices, facts, line, rule, price)
+            limited = False
+            if after is not None and rule.combination == DiscountRule.Combination.CAPPED:
+                floor = percent_off(base, rule.cap_percent)
+                limited = after < floor
+                after = max(after, floor)
             if after is None or after >= price:
-                steps.append(Step("skipped", price, price, rule.pk, rule.name, "not_lower"))
+                steps.append(Step("skipped", price, price, rule.pk, rule.name, "cap" if limited else "not_lower"))
                 continue
-            steps.append(Step("rule", price, after, rule.pk, rule.name, rule.method))
+            steps.append(Step("rule", price, after, rule.pk, rule.name, "capped" if limited else rule.method))
             price = after
         return price, steps
 
@@ -201,29 +210,23 @@ class DefaultPricingStrategy(PricingStrategy):
         return self._exclusive(context, prices, facts, line, candidates, base, running, steps)
 
     def _stack(self, context, prices, facts, line, candidates, base, steps) -> Decimal:
-        """Stacked and capped rules in order, the best tier of each ladder, then the cap."""
+        """Stacked and capped rules in order, using the best reached tier of each ladder."""
         ladders: dict[tuple, dict] = {}
         for rule in candidates:
             if rule.combination in STACKING:
                 ladders.setdefault(ladder_key(rule), {}).setdefault(rule.min_quantity, []).append(rule)
-        running, applied = base, []
+        running = base
         for ladder in ladders.values():
-            tiers = [(rules, *self._run(context, prices, facts, line, rules, running)) for rules in ladder.values()]
+            tiers = [
+                (rules, *self._run(context, prices, facts, line, rules, running, base)) for rules in ladder.values()
+            ]
             best = min(tiers, key=lambda tier: tier[1])
             for rules, _after, tier_steps in tiers:
                 if rules is best[0]:
                     steps.extend(tier_steps)
-                    applied.extend(s.rule_id for s in tier_steps if s.kind == "rule")
                 else:
                     steps.extend(Step("skipped", running, running, r.pk, r.name, "tier") for r in rules)
             running = best[1]
-        capped = DiscountRule.Combination.CAPPED
-        caps = [r.cap_percent for r in candidates if r.pk in applied and r.combination == capped]
-        if caps:
-            floor = percent_off(base, min(caps))
-            if running < floor:
-                steps.append(Step("cap", running, floor, detail=f"{min(caps).normalize():f}"))
-                running = floor
         return running
 
     def _exclusive(self, context, prices, facts, line, candidates, base, running, steps) -> Decimal:
@@ -244,7 +247,7 @@ class DefaultPricingStrategy(PricingStrategy):
         # arithmetic runs base → exclusive rule with nothing in between.
         steps[1:] = [
             s if s.kind == "skipped" else Step("skipped", s.before, s.before, s.rule_id, s.rule_name, "exclusive")
-            for s in steps[1:] if s.kind != "cap"
+            for s in steps[1:]
         ]
         steps.append(Step("rule", base, best, best_rule.pk, best_rule.name, best_rule.method))
         return best

@@ -28,6 +28,8 @@ def _method(step, line) -> str:
     if step.detail == "percent":
         percent = (Decimal(100) * (step.before - step.after) / step.before).quantize(Decimal("0.01"))
         return _("%(percent)s%% off") % {"percent": f"{percent.normalize():f}"}
+    if step.detail == "capped":
+        return _("up to its limit on the total discount")
     if step.detail == "fixed":
         return _("a fixed price")
     return _("the price of another price type")
@@ -55,11 +57,10 @@ def explain(line) -> list[str]:
         elif step.kind == "rule":
             values["method"] = _method(step, line)
             out.append(_("«%(name)s»: %(method)s, %(before)s → %(after)s.") % values)
-        elif step.kind == "cap":
-            values["cap"] = step.detail
-            out.append(_("Discounts are limited to %(cap)s%% in total: %(before)s → %(after)s.") % values)
         elif step.detail == "tier":
             out.append(_("«%(name)s» not applied: a better volume tier of the same discount applies.") % values)
+        elif step.detail == "cap":
+            out.append(_("«%(name)s» not applied: the total discount already reaches its limit.") % values)
         elif step.detail == "exclusive":
             out.append(_("«%(name)s» not applied: an exclusive discount gives a lower price.") % values)
         else:

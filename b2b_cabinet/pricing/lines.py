@@ -40,7 +40,7 @@ class ProductFacts:
 class Step:
     """One step of the arithmetic: the price before and after, and what did it.
 
-    ``kind`` is ``base``, ``rule``, ``cap`` or ``skipped`` (a rule that was considered but not used;
+    ``kind`` is ``base``, ``rule`` or ``skipped`` (a rule that was considered but not used;
     ``before == after`` then).
     """
 
@@ -82,8 +82,8 @@ class PricedLine:
 
     @property
     def applied(self) -> list[Step]:
-        """The rule and cap steps that changed the price."""
-        return [s for s in self.steps if s.kind in ("rule", "cap")]
+        """The rule steps that changed the price."""
+        return [s for s in self.steps if s.kind == "rule"]
 
     @property
     def margin(self) -> Decimal | None:
