@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import render
 
-from b2b_cabinet.models import Company, Membership
+from b2b_cabinet.models import Company, Contract, Membership
 
 SESSION_KEY = "b2b_company_id"
 
@@ -15,10 +16,22 @@ def resolve_company(request: HttpRequest) -> Company | None:
     """The company chosen in the session if the user still belongs to it, else their first one."""
     if not request.user.is_authenticated:
         return None
-    companies = Company.objects.for_user(request.user)
+    # Region, price types and contracts come along: the pricing context needs them on every page.
+    contracts = Prefetch("contracts", queryset=Contract.objects.select_related("price_type"))
+    companies = Company.objects.for_user(request.user).select_related("region__price_type").prefetch_related(contracts)
     chosen = request.session.get(SESSION_KEY)
     company = companies.filter(pk=chosen).first() if chosen else None
     return company or companies.order_by("name", "pk").first()
+
+
+def pricing_context(request: HttpRequest):
+    """The request's pricing context, built once: the company's terms, or the guest's."""
+    from b2b_cabinet import pricing
+
+    if not hasattr(request, "_b2b_pricing"):
+        company = getattr(request, "company", None) or resolve_company(request)
+        request._b2b_pricing = pricing.context_for_company(company) if company else pricing.guest_context()
+    return request._b2b_pricing
 
 
 class CompanyRequiredMixin:

@@ -154,12 +154,15 @@ class Assortment:
         return not any(self._matches(r, product_id, category_path, brand_id) for r in self.excludes)
 
 
-def _default_type() -> PriceType | None:
-    return PriceType.objects.filter(is_default=True, is_active=True).order_by("pk").first()
-
-
-def _rrp_type_id() -> int | None:
-    return PriceType.objects.filter(is_rrp=True, is_active=True).order_by("pk").values_list("pk", flat=True).first()
+def _default_and_rrp() -> tuple[PriceType | None, int | None]:
+    """The default price type and the RRP type's id, in one query."""
+    default = rrp = None
+    for price_type in PriceType.objects.filter(Q(is_default=True) | Q(is_rrp=True), is_active=True).order_by("pk"):
+        if price_type.is_default and default is None:
+            default = price_type
+        if price_type.is_rrp and rrp is None:
+            rrp = price_type.pk
+    return default, rrp
 
 
 def context_for_company(
@@ -178,7 +181,7 @@ def context_for_company(
         candidates.append((contract.price_type, "contract"))
     if company.region_id and company.region.price_type_id:
         candidates.append((company.region.price_type, "region"))
-    default = _default_type()
+    default, rrp_type_id = _default_and_rrp()
     if default:
         candidates.append((default, "default"))
     chain, seen = [], set()
@@ -188,7 +191,7 @@ def context_for_company(
             chain.append(BaseSource(price_type.pk, price_type.name, reason, price_type.vat_included))
     currency = contract.currency if contract else b2b_settings.DEFAULT_CURRENCY
     rates = RateBook(on, currency, contract.fixed_rate if contract else None)
-    return PricingContext(company, contract, chain, currency, rates, on, _rrp_type_id())
+    return PricingContext(company, contract, chain, currency, rates, on, rrp_type_id)
 
 
 def guest_context(on: datetime.date | None = None) -> PricingContext:

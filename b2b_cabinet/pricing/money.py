@@ -1,7 +1,7 @@
 """Money arithmetic for the price engine: Decimal only, rounded half-up to kopecks.
 
-The engine rounds at exactly these points (documented in ``docs/pricing.md``):
-the base price after conversion to the contract currency, the result of every rule step (a capped rule's limit included),
+The engine rounds at exactly these points (documented in ``docs/pricing.md``): the base price after
+conversion to the contract currency, the result of every rule step (a capped rule's limit included),
 the line total and the VAT amount. Nothing else is rounded, so the explanation shown to the buyer
 reproduces the arithmetic step by step.
 """
