@@ -1,11 +1,16 @@
 """Cabinet views: login, logout and the dashboard."""
 
+import tempfile
+
 from django.contrib.auth import views as auth_views
+from django.http import FileResponse
+from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from b2b_cabinet.models import Order
 
-from .company import CompanyRequiredMixin
+from .company import CompanyRequiredMixin, pricing_context
 from .forms import EmailAuthenticationForm
 
 
@@ -53,3 +58,20 @@ class DashboardView(CompanyRequiredMixin, CabinetPageContextMixin, TemplateView)
             recent_orders=orders,
             **kwargs,
         )
+
+
+class PriceListView(CompanyRequiredMixin, View):
+    """The company's personal price list as .xlsx: its assortment, its prices, stock it can get."""
+
+    def get(self, request):
+        from b2b_cabinet.pricelist import write_price_list
+        from b2b_cabinet.text import slugify_ru
+
+        # A spooled file keeps small lists in memory and spills big ones (150k rows ≈ 10 MB) to disk.
+        target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        write_price_list(pricing_context(request), target, title=request.company.name)
+        target.seek(0)
+        slug = slugify_ru(request.company.name) or request.company.pk
+        name = f"price-list-{slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
+        return FileResponse(target, as_attachment=True, filename=name,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
