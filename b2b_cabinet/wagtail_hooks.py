@@ -1,7 +1,9 @@
-"""Wagtail hooks: registration only; the admin itself lives in ``viewsets.py`` and ``sync_viewsets.py``."""
+"""Wagtail hooks: registration only; the admin itself lives in ``viewsets.py``, ``pricing_viewsets.py`` and
+``sync_viewsets.py``."""
 
 from wagtail import hooks
 
+from b2b_cabinet.pricing_viewsets import PricingViewSetGroup
 from b2b_cabinet.sync_viewsets import ExchangeViewSetGroup
 from b2b_cabinet.viewsets import B2BViewSetGroup
 
@@ -14,3 +16,8 @@ def register_b2b_viewsets():
 @hooks.register("register_admin_viewset")
 def register_exchange_viewsets():
     return ExchangeViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_pricing_viewsets():
+    return PricingViewSetGroup()
