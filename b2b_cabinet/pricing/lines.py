@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -36,12 +38,13 @@ class ProductFacts:
     properties: dict
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One step of the arithmetic: the price before and after, and what did it.
 
     ``kind`` is ``base``, ``rule`` or ``skipped`` (a rule that was considered but not used;
-    ``before == after`` then).
+    ``before == after`` then). ``detail`` says how: the method of an applied rule (``percent``,
+    ``fixed``, ``price_type``, ``capped``), why a rule was skipped (``tier``, ``not_lower``, ``cap``,
+    ``exclusive``), or the price-type source of the base.
     """
 
     kind: str
@@ -78,7 +81,23 @@ class PricedLine:
     rate: Decimal = Decimal(1)
     rate_source: str = "base"
     rrp: Decimal | None = None
-    steps: list[Step] = field(default_factory=list)
+    # Batch pricing records no steps; the engine leaves how to replay the line's arithmetic here and
+    # ``steps`` recomputes it on first use (same code, same numbers), so a 150,000-row price list
+    # does not build explanations nobody reads.
+    _steps: list[Step] | None = field(default=None, repr=False, compare=False)
+    _replay: Callable[[], list[Step]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def steps(self) -> list[Step]:
+        """Every step of the arithmetic, base first (empty when the line has no price)."""
+        if self._steps is None:
+            self._steps = self._replay() if self._replay is not None else []
+            self._replay = None
+        return self._steps
+
+    @steps.setter
+    def steps(self, value: list[Step]) -> None:
+        self._steps, self._replay = value, None
 
     @property
     def applied(self) -> list[Step]:

@@ -52,3 +52,22 @@ def test_demo_creates_pages_companies_and_logins_and_can_run_twice(settings, cli
     assert client.get("/catalog/").status_code == 200
     assert client.login(username="alpha@example.com", password="demo")
     assert "Альфа" in client.get("/cabinet/").content.decode()
+
+
+def test_demo_gives_alpha_and_beta_different_prices_with_reasons(settings):
+    from b2b_cabinet import pricing
+    from b2b_cabinet.models import DiscountRule
+
+    settings.DEBUG = True
+    call_command("b2b_demo", products=60, stdout=open("/dev/null", "w"))
+    call_command("b2b_demo", products=60, stdout=open("/dev/null", "w"))
+    assert DiscountRule.objects.count() == 5  # idempotent: rules are found by name the second time
+    alpha, beta = Company.objects.get(name="Альфа"), Company.objects.get(name="Бета")
+    products = list(Product.objects.filter(brand__name="IEK")[:5])
+    a = pricing.price_products(pricing.context_for_company(alpha), products)
+    b = pricing.price_products(pricing.context_for_company(beta), products)
+    for product in products:
+        assert a[product.pk].currency == "RUB" and b[product.pk].currency == "USD"
+        assert a[product.pk].base_price_type == "Дилерская" and b[product.pk].base_price_type == "Оптовая"
+        assert any("IEK" in s.rule_name for s in a[product.pk].applied)
+        assert b[product.pk].rate == 92.5 and b[product.pk].rate_source == "contract"
