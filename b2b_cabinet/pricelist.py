@@ -19,10 +19,9 @@ from openpyxl.styles import Font
 from b2b_cabinet import pricing
 from b2b_cabinet.models import Product, StockLevel, Warehouse
 from b2b_cabinet.pricing import PricingContext
+from b2b_cabinet.pricing.lines import ProductFacts
 
 CHUNK = 2000
-MONEY = "#,##0.00"
-QTY = "#,##0.###"
 
 
 def visible_products(context: PricingContext):
@@ -54,41 +53,47 @@ def _stock(product_ids, warehouse_ids) -> dict[int, dict]:
 
 def rows(context: PricingContext, warehouses: list[Warehouse], *, chunk: int = CHUNK) -> Iterator[list]:
     """Price-list rows in catalogue order (category path, name): SKU, name, brand, category, unit,
-    price, currency, RRP, stock per warehouse, in transit, expected date."""
+    price, RRP, stock per warehouse, in transit, expected date."""
     ids = list(visible_products(context).order_by("category__path", "name", "pk").values_list("pk", flat=True))
     warehouse_ids = [w.pk for w in warehouses]
-    fields = ("sku", "name", "vat_rate", "brand_id", "producer_id", "properties", "category__path", "category__name",
-              "brand__name", "unit__name")
+    with_properties = context.rule_index.uses_properties
+    fields = ["pk", "sku", "name", "category__path", "brand_id", "producer_id", "vat_rate", "category__name",
+              "brand__name", "unit__name"]
+    if with_properties:
+        fields.append("properties")
+    zero = Decimal(0)
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
-        products = {p.pk: p for p in Product.objects.filter(pk__in=part).select_related("category", "brand", "unit")
-                    .only(*fields)}
-        ordered = [products[i] for i in part if i in products]
-        priced = pricing.price_products(context, ordered)
+        found = {row[0]: row for row in Product.objects.filter(pk__in=part).values_list(*fields)}
+        ordered = [found[i] for i in part if i in found]
+        facts = [ProductFacts(r[0], r[3], r[4], r[5], r[6], r[10] if with_properties else {}) for r in ordered]
+        priced = pricing.price_lines(context, [pricing.LineRequest(f) for f in facts])
         stock = _stock(part, warehouse_ids)
-        for product in ordered:
-            line = priced[product.pk]
-            level = stock.get(product.pk)
-            yield [
-                product.sku, product.name, product.brand.name if product.brand else "",
-                product.category.name if product.category else "", product.unit.name if product.unit else "",
-                line.unit_price, context.currency if line.available else "", line.rrp,
-                *[(level["by"].get(w, Decimal(0)) if level else Decimal(0)) for w in warehouse_ids],
-                level["transit"] if level and level["transit"] else None,
-                level["eta"] if level else None,
-            ]
+        for row, line in zip(ordered, priced, strict=True):
+            level = stock.get(row[0])
+            if level is None:
+                counts, transit, eta = [zero] * len(warehouse_ids), None, None
+            else:
+                counts = [level["by"].get(w, zero) for w in warehouse_ids]
+                transit, eta = level["transit"] or None, level["eta"]
+            yield [row[1], row[2], row[8] or "", row[7] or "", row[9] or "", line.unit_price, line.rrp,
+                   *counts, transit, eta]
 
 
-def header(warehouses: list[Warehouse]) -> list[str]:
+def header(warehouses: list[Warehouse], currency: str) -> list[str]:
     """Column titles in the active language."""
     return [
-        _("SKU"), _("Product"), _("Brand"), _("Category"), _("Unit"), _("Your price"), _("Currency"), _("RRP"),
-        *[w.name for w in warehouses], _("In transit"), _("Expected"),
+        _("SKU"), _("Product"), _("Brand"), _("Category"), _("Unit"), f"{_('Your price')}, {currency}",
+        f"{_('RRP')}, {currency}", *[w.name for w in warehouses], _("In transit"), _("Expected"),
     ]
 
 
 def write_price_list(context: PricingContext, target, *, title: str = "") -> int:
-    """Write the workbook to ``target`` (a path or a binary file); returns the number of product rows."""
+    """Write the workbook to ``target`` (a path or a binary file); returns the number of product rows.
+
+    Columns: SKU, name, brand, category, unit, the company's price and the RRP (in the contract
+    currency, named in the header), free stock per serving warehouse, in transit, expected date.
+    """
     warehouses = visible_warehouses(context)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=(title or _("Price list"))[:31])
@@ -97,25 +102,16 @@ def write_price_list(context: PricingContext, target, *, title: str = "") -> int
         sheet.column_dimensions[letter].width = width
     bold = Font(bold=True)
     titles = []
-    for text in header(warehouses):
+    for text in header(warehouses, context.currency):
         cell = WriteOnlyCell(sheet, value=text)
         cell.font = bold
         titles.append(cell)
     sheet.append(titles)
-    money_cols = {5, 7}
-    qty_cols = set(range(8, 8 + len(warehouses) + 1))
-    eta_col = 8 + len(warehouses) + 1
+    # Plain values only: a styled cell costs openpyxl twice as much, and at 150,000 rows that is the
+    # difference between meeting the 20-second target or not. Dates get their format automatically.
     count = 0
     for row in rows(context, warehouses):
-        cells = []
-        for i, value in enumerate(row):
-            if i in money_cols or i in qty_cols or i == eta_col:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = MONEY if i in money_cols else (QTY if i in qty_cols else "DD.MM.YYYY")
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
+        sheet.append(row)
         count += 1
     book.save(target)
     return count

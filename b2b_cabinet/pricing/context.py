@@ -7,7 +7,7 @@ rules, assortment and rates it loads are cached on it.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Q
@@ -17,6 +17,7 @@ from b2b_cabinet.conf import b2b_settings
 from b2b_cabinet.models import Company, CompanyGroup, Contract, DiscountRule, PriceType, RegionAssortmentRule
 
 from .rates import RateBook
+from .rules import RuleIndex
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,6 @@ class PricingContext:
     on: datetime.date
     rrp_type_id: int | None
     use_rules: bool = True
-    _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def is_guest(self) -> bool:
@@ -73,6 +73,11 @@ class PricingContext:
             .filter(who)
             .select_related("category", "property_value__property", "price_type")
         )
+
+    @cached_property
+    def rule_index(self) -> RuleIndex:
+        """The rules compiled and indexed once, for every batch priced with this context."""
+        return RuleIndex(self.rules)
 
     @cached_property
     def assortment(self) -> Assortment:

@@ -62,7 +62,9 @@ def product_facts(lines: list[LineRequest], with_properties: bool) -> dict[int, 
     facts, missing = {}, set()
     for line in lines:
         product = line.product
-        if isinstance(product, Product) and "category" in product._state.fields_cache:
+        if isinstance(product, ProductFacts):
+            facts[product.id] = product
+        elif isinstance(product, Product) and "category" in product._state.fields_cache:
             category = product.category
             facts[product.pk] = ProductFacts(
                 product.pk, category.path if category else None, product.brand_id, product.producer_id,

@@ -34,7 +34,6 @@ from .data import id_filter, price_table, product_facts
 from .lines import LineRequest, PricedLine, Step
 from .money import KOPECK, vat_of
 from .rates import MissingRate
-from .rules import RuleIndex
 
 __all__ = ["DefaultPricingStrategy", "PricingStrategy", "id_filter"]
 
@@ -95,7 +94,7 @@ class DefaultPricingStrategy(PricingStrategy):
             return self._price_batch(context, lines)
 
     def _price_batch(self, context: PricingContext, lines: list[LineRequest]) -> list[PricedLine]:
-        index = RuleIndex(context.rules)
+        index = context.rule_index
         facts = product_facts(lines, index.uses_properties)
         prices = price_table(context.price_type_ids, lines)
         currencies = {row[1] for row in prices.values()} | {r.currency for r in context.rules}

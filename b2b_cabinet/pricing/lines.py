@@ -15,7 +15,10 @@ from .money import ZERO
 
 @dataclass(frozen=True)
 class LineRequest:
-    """A product (or one of its variants) and a quantity to price. ``product`` may be an id or a Product."""
+    """A product (or one of its variants) and a quantity to price.
+
+    ``product`` is an id, a Product (with ``category`` loaded, to spare a query) or ProductFacts.
+    """
 
     product: object
     quantity: Decimal = Decimal(1)
@@ -23,7 +26,10 @@ class LineRequest:
 
     @property
     def product_id(self) -> int:
-        return self.product if isinstance(self.product, int) else self.product.pk
+        product = self.product
+        if isinstance(product, int):
+            return product
+        return product.id if isinstance(product, ProductFacts) else product.pk
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,14 @@ def test_the_price_list_has_every_visible_product_at_the_engines_price(partner, 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="price-list-')
     header, *body = sheet_rows(response)
-    assert header[:8] == ["SKU", "Product", "Brand", "Category", "Unit", "Your price", "Currency", "RRP"]
-    assert header[8:] == ["Екатеринбург", "In transit", "Expected"]
+    assert header[:7] == ["SKU", "Product", "Brand", "Category", "Unit", "Your price, RUB", "RRP, RUB"]
+    assert header[7:] == ["Екатеринбург", "In transit", "Expected"]
     by_name = {row[1]: row for row in body}
     engine = pricing.price_products(pricing.context_for_company(shop.company), [shop.product, shop.other])
     assert Decimal(str(by_name["Кабель"][5])) == engine[shop.product.pk].unit_price == Decimal("900.00")
     assert Decimal(str(by_name["Щит"][5])) == engine[shop.other.pk].unit_price
-    assert by_name["Кабель"][8] == 10 and by_name["Кабель"][9] == 5
-    assert by_name["Кабель"][10].date().isoformat() == "2026-12-10"
+    assert by_name["Кабель"][7] == 10 and by_name["Кабель"][8] == 5
+    assert by_name["Кабель"][9].date().isoformat() == "2026-12-10"
 
 
 def test_the_price_list_leaves_out_what_the_region_excludes(partner, shop):
