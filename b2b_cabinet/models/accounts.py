@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import CompanyScopedQuerySet
 from .customers import Company, Membership
@@ -35,13 +36,13 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    expires_at = models.DateTimeField(pgettext_lazy("invitation", "expires"))
+    accepted_at = models.DateTimeField(pgettext_lazy("invitation", "accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("invitation", "revoked"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -90,7 +91,7 @@ class CabinetAuditEvent(models.Model):
     user's and company's names are copied so the row still reads right after they are deleted.
     """
 
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(pgettext_lazy("audit event", "when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -101,16 +102,16 @@ class CabinetAuditEvent(models.Model):
         related_name="audit_events",
     )
     company_repr = models.CharField(_("company"), max_length=255, blank=True)
-    on_behalf = models.BooleanField(_("on behalf"), default=False, help_text=_("Done by staff acting for the company."))
-    action = models.CharField(_("action"), max_length=40, choices=AuditAction)
+    on_behalf = models.BooleanField(pgettext_lazy("audit event", "on behalf"), default=False, help_text=_("Done by staff acting for the company."))
+    action = models.CharField(pgettext_lazy("audit event", "action"), max_length=40, choices=AuditAction)
     object_type = models.ForeignKey(
         ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    object_repr = models.CharField(pgettext_lazy("audit event", "object"), max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
+    data = models.JSONField(pgettext_lazy("audit event", "details"), default=dict, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

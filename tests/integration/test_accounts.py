@@ -80,7 +80,7 @@ def test_a_used_reset_link_no_longer_works(client, pages, alpha):
 
 
 def test_a_member_of_two_companies_switches_between_them_in_the_header(client, pages, alpha, beta):
-    alpha_company, owner = alpha
+    _, owner = alpha
     beta_company, _ = beta
     f.contract(beta_company, number="Д-9")
     from b2b_cabinet.models import Membership

@@ -34,7 +34,8 @@ def test_the_team_page_lists_members_and_pending_invitations(owner_client, alpha
     assert "irina@example.com" in html and "olga@example.com" in html
 
 
-def test_the_owner_invites_a_new_person_who_sets_a_password_and_joins(owner_client, client, alpha, django_capture_on_commit_callbacks):
+def test_the_owner_invites_a_new_person_who_sets_a_password_and_joins(owner_client, client, alpha,
+                                                                      django_capture_on_commit_callbacks):
     company, _ = alpha
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(owner_client, "irina@example.com", "buyer")
