@@ -81,6 +81,11 @@ class PasswordResetView(RoleRequiredMixin, CabinetPageContextMixin, auth_views.P
     subject_template_name = "b2b_cabinet/cabinet/emails/password_reset_subject.txt"
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if throttle.is_blocked(self.request, email, scope="reset"):
+            # Same answer as always (no enumeration, no hint of the throttle), but no more emails.
+            return HttpResponseRedirect(self.get_success_url())
+        throttle.note_failure(self.request, email, scope="reset")
         self.extra_email_context = {"cabinet_page": self.request.cabinet_page}
         return super().form_valid(form)
 

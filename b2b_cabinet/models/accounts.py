@@ -102,7 +102,9 @@ class CabinetAuditEvent(models.Model):
         related_name="audit_events",
     )
     company_repr = models.CharField(_("company"), max_length=255, blank=True)
-    on_behalf = models.BooleanField(pgettext_lazy("audit event", "on behalf"), default=False, help_text=_("Done by staff acting for the company."))
+    on_behalf = models.BooleanField(
+        pgettext_lazy("audit event", "on behalf"), default=False, help_text=_("Done by staff acting for the company.")
+    )
     action = models.CharField(pgettext_lazy("audit event", "action"), max_length=40, choices=AuditAction)
     object_type = models.ForeignKey(
         ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.SET_NULL,

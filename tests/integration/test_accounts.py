@@ -103,3 +103,10 @@ def test_the_switcher_is_hidden_for_a_member_of_one_company(client, pages, alpha
 def test_switching_needs_a_post(client, pages, alpha):
     client.force_login(alpha[1])
     assert client.get("/cabinet/company/switch/").status_code == 405
+
+
+def test_repeated_reset_requests_stop_sending_mail_but_answer_the_same(client, pages, alpha, settings):
+    settings.B2B_CABINET = {"LOGIN_FAILURE_LIMIT": 2}
+    answers = [client.post("/cabinet/password-reset/", {"email": "alpha@example.com"})["Location"] for _ in range(4)]
+    assert set(answers) == {"/cabinet/password-reset/sent/"}
+    assert len(mail.outbox) == 2
