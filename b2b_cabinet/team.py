@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,11 @@ Role = Membership.Role
 def hash_token(token: str) -> str:
     """The digest stored for an invitation token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def account_exists(email: str) -> bool:
+    """Whether someone can already sign in as ``email`` (the backend matches email or username)."""
+    return get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists()
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -82,7 +88,7 @@ def accept_invitation(token: str, *, user=None, password: str | None = None, ip_
         raise InvitationError(_("This invitation is invalid, has expired or has already been used."))
     User = get_user_model()
     if user is None:
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        if account_exists(invitation.email):
             raise InvitationError(_("An account with this email exists: sign in to accept the invitation."))
         if not password:
             raise InvitationError(_("Choose a password."))

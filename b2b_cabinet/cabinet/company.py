@@ -41,8 +41,10 @@ def on_behalf_company(request: HttpRequest) -> Company | None:
         return None
     company = Company.objects.assigned_to(request.user).filter(pk=chosen).first()
     if company is None:
-        # Assignment withdrawn (or staff status lost) since it started: end it quietly.
+        # Assignment withdrawn (or staff status lost) since it started: end it, on the record.
         request.session.pop(ON_BEHALF_SESSION_KEY, None)
+        write_audit(Actor.from_request(request), AuditAction.ON_BEHALF_STOP, on_behalf=True,
+                    company=Company.objects.filter(pk=chosen).first(), reason="no longer assigned")
     return company
 
 

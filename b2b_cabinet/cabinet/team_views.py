@@ -6,7 +6,7 @@ invitations answer 404. The rules themselves live in ``b2b_cabinet.team``.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -127,7 +127,7 @@ class AcceptInvitationView(RoleRequiredMixin, View):
         if self.invitation is None:
             return self.invalid(_("This invitation is invalid, has expired or has already been used."), 404)
         email = self.invitation.email
-        self.has_account = get_user_model().objects.filter(email__iexact=email).exists()
+        self.has_account = team.account_exists(email)
         if request.user.is_authenticated and (request.user.email or "").lower() != email.lower():
             return self.invalid(_("This invitation was sent to %(email)s. Sign out and open the link again.")
                                 % {"email": email}, 403)

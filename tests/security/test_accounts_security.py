@@ -4,12 +4,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
 from b2b_cabinet.audit import Actor
 from b2b_cabinet.cabinet.company import ON_BEHALF_SESSION_KEY, SESSION_KEY
-from b2b_cabinet.models import Invitation, Membership
+from b2b_cabinet.models import AuditAction, CabinetAuditEvent, Invitation, Membership
 from b2b_cabinet.team import hash_token, invite_member
 from tests import factories as f
 
@@ -141,6 +142,14 @@ def test_on_behalf_ends_when_the_assignment_is_withdrawn(client, pages, beta):
     beta[0].save()
     response = client.get("/cabinet/")
     assert response.status_code == 403 and "Д-2/2026" not in response.content.decode()
+    assert CabinetAuditEvent.objects.get(action=AuditAction.ON_BEHALF_STOP).data == {"reason": "no longer assigned"}
+
+
+def test_an_invitation_to_an_address_used_as_a_username_asks_to_sign_in(client, pages, alpha):
+    get_user_model().objects.create_user(username="irina@example.com", email="other@example.com", password="pw")
+    token = send_invitation(*alpha, email="irina@example.com")
+    response = client.post(f"/cabinet/invitation/{token}/", {"password1": "Kalina-2026!", "password2": "Kalina-2026!"})
+    assert response.status_code == 302 and "/cabinet/login/" in response["Location"]
 
 
 def test_password_reset_mail_never_goes_to_an_address_that_is_not_registered(client, pages, alpha):
