@@ -67,6 +67,11 @@ DEFAULTS: dict[str, Setting] = {
     "TRANSIT_WAREHOUSE_REQUISITE": Setting(
         "Склад поступления", (str,), "Offer requisite naming the warehouse (1C Ид) the goods travel to."
     ),
+    "LOGIN_FAILURE_LIMIT": Setting(
+        5, (int,), "Failed cabinet sign-ins allowed per IP address and email within LOGIN_FAILURE_WINDOW."
+    ),
+    "LOGIN_FAILURE_WINDOW": Setting(15 * 60, (int,), "Seconds a failed cabinet sign-in is remembered."),
+    "INVITATION_DAYS": Setting(7, (int,), "Days an invitation to a company's team stays valid."),
 }
 
 

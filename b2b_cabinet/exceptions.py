@@ -25,3 +25,11 @@ class InvalidStatusTransition(B2BCabinetError):
         self.current = str(current)
         self.target = str(target)
         super().__init__(f"An order in status {self.current!r} cannot move to {self.target!r}.")
+
+
+class TeamError(B2BCabinetError):
+    """A team change the rules forbid (e.g. removing the last owner); the message is translated for the user."""
+
+
+class InvitationError(TeamError):
+    """An invitation that cannot be accepted: unknown, used, revoked, expired, or meant for another account."""

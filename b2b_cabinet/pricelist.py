@@ -82,9 +82,10 @@ def rows(context: PricingContext, warehouses: list[Warehouse], *, chunk: int = C
 
 def header(warehouses: list[Warehouse], currency: str) -> list[str]:
     """Column titles in the active language."""
+    price, rrp = _("Your price"), _("RRP")
     return [
-        _("SKU"), _("Product"), _("Brand"), _("Category"), _("Unit"), f"{_('Your price')}, {currency}",
-        f"{_('RRP')}, {currency}", *[w.name for w in warehouses], _("In transit"), _("Expected"),
+        _("SKU"), _("Product"), _("Brand"), _("Category"), _("Unit"), f"{price}, {currency}", f"{rrp}, {currency}",
+        *[w.name for w in warehouses], _("In transit"), _("Expected"),
     ]
 
 

@@ -7,6 +7,7 @@ The one exception is ``pages.py``: Wagtail pages are models *and* views, so thei
 import domain modules lazily, inside the method.
 """
 
+from .accounts import AuditAction, CabinetAuditEvent, Invitation
 from .base import CompanyScopedQuerySet, ExternalIdMixin, TimestampedMixin
 from .catalog import (
     Brand,
@@ -29,7 +30,9 @@ from .sync import ExchangeNode, ExchangeSession, ImportIssue, ImportRun
 
 __all__ = [
     "TRANSITIONS",
+    "AuditAction",
     "Brand",
+    "CabinetAuditEvent",
     "CabinetPage",
     "CatalogPage",
     "Category",
@@ -46,6 +49,7 @@ __all__ = [
     "ExternalIdMixin",
     "ImportIssue",
     "ImportRun",
+    "Invitation",
     "LegalEntity",
     "Membership",
     "Order",

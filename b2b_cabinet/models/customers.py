@@ -96,6 +96,19 @@ class CompanyQuerySet(models.QuerySet):
             return self.none()
         return self.filter(is_active=True, memberships__user=user, memberships__is_active=True).distinct()
 
+    def assigned_to(self, user):
+        """Active companies a staff user may act on behalf of: the ones they manage (directly or by contract).
+
+        Superusers may act for any active company; users who are not staff for none.
+        """
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return self.none()
+        active = self.filter(is_active=True)
+        if user.is_superuser:
+            return active
+        managed = Q(manager=user) | Q(contracts__manager=user, contracts__is_active=True)
+        return active.filter(managed).distinct()
+
 
 class Company(ExternalIdMixin, TimestampedMixin):
     """A counterparty (контрагент): the partner company whose employees use the cabinet."""
