@@ -57,8 +57,14 @@ def _decimal(value, cache: dict) -> Decimal | None:
         return result
 
 
-def product_facts(lines: list[LineRequest], with_properties: bool) -> dict[int, ProductFacts]:
-    """Facts for every product of the batch: from loaded instances when possible, else one query."""
+def load_batch(type_ids: list[int], lines: list[LineRequest], with_properties: bool) -> tuple[dict, dict]:
+    """Product facts and the price table for a batch, in one query when the lines carry ids.
+
+    Facts come from the lines themselves when they carry ``ProductFacts`` or Products with their
+    category loaded; the other products are read joined with their prices, so each product row is
+    visited once. Returns ``({product_id: ProductFacts}, {(product_id, variant_id, type_id): (value,
+    currency, unit_ratio)})``.
+    """
     facts, missing = {}, set()
     for line in lines:
         product = line.product
@@ -73,51 +79,71 @@ def product_facts(lines: list[LineRequest], with_properties: bool) -> dict[int, 
         else:
             missing.add(line.product_id)
     missing -= facts.keys()
-    if not missing:
-        return facts
-    p, c = Product._meta.db_table, Category._meta.db_table
-    ids, params = id_sql(sorted(missing))
-    props = f", {p}.properties" if with_properties else ""
-    sql = (f"SELECT {p}.id, {c}.path, {p}.brand_id, {p}.producer_id, {p}.vat_rate{props} FROM {p} "
-           f"LEFT JOIN {c} ON {c}.id = {p}.category_id WHERE {p}.id IN ({ids})")
-    cache: dict = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            properties = {}
-            if with_properties and row[5]:
-                properties = row[5] if isinstance(row[5], dict) else json.loads(row[5])
-            facts[row[0]] = ProductFacts(row[0], row[1], row[2], row[3], _decimal(row[4], cache), properties)
-    return facts
-
-
-def price_table(type_ids: list[int], lines: list[LineRequest]) -> dict[tuple, tuple]:
-    """``(product_id, variant_id or None, price_type_id) → (value, currency, unit_ratio)`` in one query."""
-    if not type_ids or not lines:
-        return {}
-    t = Price._meta.db_table
-    product_ids = sorted({line.product_id for line in lines})
     variant_ids = sorted({line.variant_id for line in lines if line.variant_id is not None})
-    ids, params = id_sql(product_ids)
-    types = ",".join(["%s"] * len(type_ids))
-    variants = "variant_id IS NULL"
-    if variant_ids:
-        vids, vparams = id_sql(variant_ids)
-        variants = f"(variant_id IS NULL OR variant_id IN ({vids}))"
-        params = [*params, *vparams]
+    prices: dict[tuple, tuple] = {}
+    if facts and type_ids:
+        _read(_price_sql(sorted(facts), variant_ids, type_ids), prices, None, False)
+    if missing:
+        _read(_joined_sql(sorted(missing), variant_ids, type_ids, with_properties), prices, facts, with_properties)
+    return facts, prices
+
+
+def _variant_clause(variant_ids, alias: str) -> tuple[str, list]:
+    if not variant_ids:
+        return f"{alias}.variant_id IS NULL", []
+    vids, params = id_sql(variant_ids)
+    return f"({alias}.variant_id IS NULL OR {alias}.variant_id IN ({vids}))", params
+
+
+def _value(alias: str) -> str:
     # SQLite stores these decimals as REAL; its 15-digit text form is what Django's converter keeps,
     # and Decimal(text) is three times cheaper than converting the float.
-    value = "CAST(value AS TEXT)" if connection.vendor == "sqlite" else "value"
-    sql = (f"SELECT product_id, variant_id, price_type_id, {value}, currency, unit_ratio FROM {t} "
-           f"WHERE product_id IN ({ids}) AND {variants} AND price_type_id IN ({types})")
+    return f"CAST({alias}.value AS TEXT)" if connection.vendor == "sqlite" else f"{alias}.value"
+
+
+def _price_sql(product_ids, variant_ids, type_ids) -> tuple[str, list]:
+    t = Price._meta.db_table
+    ids, params = id_sql(product_ids)
+    variants, vparams = _variant_clause(variant_ids, "pr")
+    types = ",".join(["%s"] * len(type_ids))
+    sql = (f"SELECT pr.product_id, pr.variant_id, pr.price_type_id, {_value('pr')}, pr.currency, pr.unit_ratio "
+           f"FROM {t} pr WHERE pr.product_id IN ({ids}) AND {variants} AND pr.price_type_id IN ({types})")
+    return sql, [*params, *vparams, *type_ids]
+
+
+def _joined_sql(product_ids, variant_ids, type_ids, with_properties) -> tuple[str, list]:
+    p, c, t = Product._meta.db_table, Category._meta.db_table, Price._meta.db_table
+    ids, params = id_sql(product_ids)
+    props = ", p.properties" if with_properties else ", NULL"
+    if type_ids:
+        variants, vparams = _variant_clause(variant_ids, "pr")
+        types = ",".join(["%s"] * len(type_ids))
+        join = f"LEFT JOIN {t} pr ON pr.product_id = p.id AND {variants} AND pr.price_type_id IN ({types})"
+        join_params = [*vparams, *type_ids]
+        price_cols = f"pr.product_id, pr.variant_id, pr.price_type_id, {_value('pr')}, pr.currency, pr.unit_ratio"
+    else:
+        join, join_params, price_cols = "", [], "NULL, NULL, NULL, NULL, NULL, NULL"
+    sql = (f"SELECT {price_cols}, p.id, c.path, p.brand_id, p.producer_id, p.vat_rate{props} FROM {p} p "
+           f"LEFT JOIN {c} c ON c.id = p.category_id {join} WHERE p.id IN ({ids})")
+    return sql, [*join_params, *params]
+
+
+def _read(query: tuple[str, list], prices: dict, facts: dict | None, with_properties: bool) -> None:
+    """Run a price (or joined) query, filling ``prices`` and, for joined rows, ``facts``."""
     cache: dict = {}
     one = Decimal(1)
-    table = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *type_ids])
-        for product_id, variant_id, type_id, value, currency, ratio in cursor.fetchall():
-            ratio = one if ratio == 1 else _decimal(ratio, cache)
+        cursor.execute(*query)
+        for row in cursor.fetchall():
+            product_id, variant_id, type_id, value, currency, ratio = row[:6]
+            if facts is not None and row[6] not in facts:
+                properties = {}
+                if with_properties and row[11]:
+                    properties = row[11] if isinstance(row[11], dict) else json.loads(row[11])
+                facts[row[6]] = ProductFacts(row[6], row[7], row[8], row[9], _decimal(row[10], cache), properties)
+            if product_id is None:
+                continue
             if not isinstance(value, Decimal):
                 value = Decimal(value)
-            table[product_id, variant_id, type_id] = (value, currency, ratio)
-    return table
+            ratio = one if ratio == 1 else _decimal(ratio, cache)
+            prices[product_id, variant_id, type_id] = (value, currency, ratio)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from b2b_cabinet.models import DiscountRule
 
 from .context import PricingContext
-from .data import id_filter, price_table, product_facts
+from .data import id_filter, load_batch
 from .lines import LineRequest, PricedLine, Step
 from .money import KOPECK, vat_of
 from .rates import MissingRate
@@ -95,8 +95,7 @@ class DefaultPricingStrategy(PricingStrategy):
 
     def _price_batch(self, context: PricingContext, lines: list[LineRequest]) -> list[PricedLine]:
         index = context.rule_index
-        facts = product_facts(lines, index.uses_properties)
-        prices = price_table(context.price_type_ids, lines)
+        facts, prices = load_batch(context.price_type_ids, lines, index.uses_properties)
         currencies = {row[1] for row in prices.values()} | {r.currency for r in context.rules}
         currencies.add(context.currency)
         context.rates.preload(currencies)

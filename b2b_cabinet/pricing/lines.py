@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -66,14 +66,13 @@ class Step(NamedTuple):
         return self.after - self.before
 
 
-@dataclass
 class PricedLine:
-    """A line with its price, every step that produced it, VAT, RRP and margin."""
+    """A line with its price, every step that produced it, VAT, RRP and margin.
 
-    product_id: int
-    variant_id: int | None
-    quantity: Decimal
-    currency: str
+    A plain class with class-level defaults rather than a dataclass: a batch creates one per line,
+    and setting only what differs from the defaults keeps that cheap.
+    """
+
     available: bool = False
     reason: str = ""
     base_price: Decimal | None = None
@@ -90,8 +89,15 @@ class PricedLine:
     # Batch pricing records no steps; the engine leaves how to replay the line's arithmetic here and
     # ``steps`` recomputes it on first use (same code, same numbers), so a 150,000-row price list
     # does not build explanations nobody reads.
-    _steps: list[Step] | None = field(default=None, repr=False, compare=False)
-    _replay: Callable[[], list[Step]] | None = field(default=None, repr=False, compare=False)
+    _steps: list[Step] | None = None
+    _replay: Callable[[], list[Step]] | None = None
+
+    def __init__(self, product_id: int, variant_id: int | None, quantity: Decimal, currency: str):
+        self.product_id, self.variant_id, self.quantity, self.currency = product_id, variant_id, quantity, currency
+
+    def __repr__(self):
+        return (f"PricedLine(product_id={self.product_id}, variant_id={self.variant_id}, quantity={self.quantity}, "
+                f"unit_price={self.unit_price}, currency={self.currency!r}, available={self.available})")
 
     @property
     def steps(self) -> list[Step]:
