@@ -25,3 +25,7 @@ class InvalidStatusTransition(B2BCabinetError):
         self.current = str(current)
         self.target = str(target)
         super().__init__(f"An order in status {self.current!r} cannot move to {self.target!r}.")
+
+
+class ApplicationError(B2BCabinetError):
+    """A distributor application cannot be approved or rejected as asked (already decided, known ИНН…)."""

@@ -1,6 +1,8 @@
-"""Cabinet views: login, logout and the dashboard."""
+"""Cabinet views: login, logout, setting a password from an emailed link, and the dashboard."""
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from b2b_cabinet.models import Order
@@ -30,6 +32,26 @@ class LoginView(CabinetPageContextMixin, auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Sign out (POST only, as Django requires) and return to the login page."""
+
+    def get_success_url(self):
+        return self.request.cabinet_page.cabinet_url("login")
+
+
+class SetPasswordView(CabinetPageContextMixin, auth_views.PasswordResetConfirmView):
+    """Choose a password from the link emailed to a new owner (Django's password-reset token).
+
+    The token is single-use (it depends on the password hash and the last login) and expires after
+    ``PASSWORD_RESET_TIMEOUT``. As in Django's view, the first visit moves the token into the session
+    and redirects to ``…/set/`` so the token does not leak through the Referer header.
+    """
+
+    template_name = "b2b_cabinet/cabinet/set_password.html"
+    reset_url_token = "set"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is set. Sign in with your email and the new password."))
+        return response
 
     def get_success_url(self):
         return self.request.cabinet_page.cabinet_url("login")

@@ -20,6 +20,8 @@ from .catalog import (
     Unit,
 )
 from .customers import Company, Contract, LegalEntity, Membership, Region
+from .leads import DistributorApplication, LeadFormField, LeadFormPage, LeadKind, LeadSubmission
+from .marketing import CaseStudyIndexPage, CaseStudyPage, Segment, SegmentLandingPage
 from .orders import TRANSITIONS, Order, OrderLine, OrderStatus
 from .pages import CabinetPage, CatalogPage, ContentPage
 from .pricing import Price, PriceType
@@ -31,6 +33,8 @@ __all__ = [
     "TRANSITIONS",
     "Brand",
     "CabinetPage",
+    "CaseStudyIndexPage",
+    "CaseStudyPage",
     "CatalogPage",
     "Category",
     "ClosedDay",
@@ -38,11 +42,16 @@ __all__ = [
     "CompanyScopedQuerySet",
     "ContentPage",
     "Contract",
+    "DistributorApplication",
     "ExchangeNode",
     "ExchangeSession",
     "ExternalIdMixin",
     "ImportIssue",
     "ImportRun",
+    "LeadFormField",
+    "LeadFormPage",
+    "LeadKind",
+    "LeadSubmission",
     "LegalEntity",
     "Membership",
     "Order",
@@ -57,6 +66,8 @@ __all__ = [
     "Property",
     "PropertyValue",
     "Region",
+    "Segment",
+    "SegmentLandingPage",
     "SellerRequisites",
     "StockLevel",
     "TimestampedMixin",
