@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.http import FileResponse, Http404
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from b2b_cabinet.conf import b2b_settings
@@ -63,16 +63,22 @@ def submit_lead(page: LeadFormPage, form, attribution: dict[str, str]) -> LeadSu
 
 
 def brochure_token(submission: LeadSubmission) -> str:
-    """A signed token naming the form and the submission; the download link is useless without it."""
-    return signing.dumps([submission.page_id, submission.pk], salt=BROCHURE_SALT, compress=True)
+    """A signed token naming the form and the submission; the download link is useless without it.
+
+    Wagtail's page URLs only allow letters, digits, ``_`` and ``-`` in a path segment, so the signed
+    value (which contains ``:``) is wrapped in URL-safe base64.
+    """
+    signed = signing.dumps([submission.page_id, submission.pk], salt=BROCHURE_SALT)
+    return urlsafe_base64_encode(signed.encode())
 
 
 def serve_brochure(page: LeadFormPage, token: str) -> FileResponse:
     """The page's brochure for a valid, unexpired token from one of its submissions, else 404."""
     max_age = b2b_settings.BROCHURE_LINK_HOURS * 3600
     try:
-        page_id, submission_id = signing.loads(token, salt=BROCHURE_SALT, max_age=max_age)
-    except (signing.BadSignature, ValueError, TypeError):
+        signed = urlsafe_base64_decode(token).decode()
+        page_id, submission_id = signing.loads(signed, salt=BROCHURE_SALT, max_age=max_age)
+    except (signing.BadSignature, ValueError, TypeError, UnicodeDecodeError):
         raise Http404("invalid or expired link") from None
     document = page.brochure
     if page_id != page.pk or document is None or not LeadSubmission.objects.filter(pk=submission_id).exists():

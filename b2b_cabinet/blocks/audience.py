@@ -1,5 +1,6 @@
 """Content per audience and segment: downloads for engineers vs directors, and segment navigation."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -51,7 +52,7 @@ class AudienceDownloadsBlock(blocks.StructBlock):
         value = super().clean(value)
         if not value["end_users"] and not value["decision_makers"]:
             raise blocks.StructBlockValidationError(
-                {"end_users": blocks.BlockValidationError(_("Add at least one document for either audience."))}
+                {"end_users": ValidationError(_("Add at least one document for either audience."))}
             )
         return value
 
@@ -98,6 +99,6 @@ class SegmentNavigationBlock(blocks.StructBlock):
         pages = [segment["page"].pk for segment in value["segments"] if segment["page"]]
         if len(set(names)) != len(names) or len(set(pages)) != len(pages):
             raise blocks.StructBlockValidationError(
-                {"segments": blocks.BlockValidationError(_("Segments must be distinct: no name or page twice."))}
+                {"segments": ValidationError(_("Segments must be distinct: no name or page twice."))}
             )
         return value

@@ -1,5 +1,6 @@
 """Compatibility, certificates and comparisons: the facts engineers check before they buy."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -133,7 +134,7 @@ class ComparisonTableBlock(blocks.StructBlock):
         for index, row in enumerate(value["rows"]):
             if len(row["theirs"]) != width:
                 errors[index] = blocks.StructBlockValidationError(
-                    {"theirs": blocks.BlockValidationError(
+                    {"theirs": ValidationError(
                         _("Give exactly one value per alternative (%(n)s).") % {"n": width}
                     )}
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -133,7 +134,7 @@ class PriceCalculatorBlock(blocks.StructBlock):
 
     @staticmethod
     def _formula_error(message):
-        return blocks.StructBlockValidationError({"formula": blocks.BlockValidationError(message)})
+        return blocks.StructBlockValidationError(block_errors={"formula": ValidationError(message)})
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

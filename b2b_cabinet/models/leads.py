@@ -108,15 +108,30 @@ class LeadFormPage(RoutablePageMixin, AbstractEmailForm):
             from b2b_cabinet.lead_forms import DistributorFieldsForm
 
             # The fixed fields first, then whatever the editor added in the form builder.
-            return type("DistributorApplicationForm", (DistributorFieldsForm, form_class), {})
+            fixed_first = [*DistributorFieldsForm.base_fields, *form_class.base_fields]
+            return type("DistributorApplicationForm", (DistributorFieldsForm, form_class), {"field_order": fixed_first})
         return form_class
 
     def get_data_fields(self):
         return [*super().get_data_fields(), *((name, name) for name in ATTRIBUTION_FIELDS)]
 
     def serve(self, request, view=None, args=None, kwargs=None):
-        if view is not None:  # a route of this page, such as the brochure download
-            return super().serve(request, view, args, kwargs)
+        if view is None:
+            return self.serve_form(request)
+        return super().serve(request, view, args, kwargs)  # a route, such as the brochure download
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        """The form itself (RoutablePageMixin's default index route would render it without a form)."""
+        return self.serve_form(request)
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "landing":
+            return self.render_landing_page(request)
+        return self.serve_form(request)
+
+    def serve_form(self, request):
+        """Show the form, or record a valid submission with its attribution and show the thank-you page."""
         from b2b_cabinet import attribution, leads
 
         if request.method == "POST":
