@@ -34,20 +34,20 @@ from b2b_cabinet.models import DistributorApplication, LeadFormPage, LeadKind, L
 from b2b_cabinet.sync_viewsets import ReadOnlyModelViewSet
 
 
-def _decision_urls(viewset_name: str, application: DistributorApplication, user) -> list[tuple[str, str, str]]:
+def _decision_urls(namespace: str, application: DistributorApplication, user) -> list[tuple[str, str, str]]:
     """(label, url, icon) of the decisions the user may take on the application now."""
     if application.status != DistributorApplication.Status.NEW or not user.has_perm(leads.DECIDE_PERMISSION):
         return []
     return [
-        (_("Approve"), reverse(f"{viewset_name}:approve", args=[application.pk]), "check"),
-        (_("Reject"), reverse(f"{viewset_name}:reject", args=[application.pk]), "cross"),
+        (_("Approve"), reverse(f"{namespace}:approve", args=[application.pk]), "check"),
+        (_("Reject"), reverse(f"{namespace}:reject", args=[application.pk]), "cross"),
     ]
 
 
 class ApplicationIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        for label, url, icon in _decision_urls(self.url_namespace, instance, self.request.user):
+        for label, url, icon in _decision_urls(self.index_url_name.split(":")[0], instance, self.request.user):
             buttons.append(MenuItem(label, url=url, icon_name=icon, priority=5))
         return buttons
 
@@ -55,7 +55,7 @@ class ApplicationIndexView(IndexView):
 class ApplicationInspectView(InspectView):
     def get_header_buttons(self):
         buttons = list(super().get_header_buttons())
-        for label, url, icon in _decision_urls(self.url_namespace, self.object, self.request.user):
+        for label, url, icon in _decision_urls(self.index_url_name.split(":")[0], self.object, self.request.user):
             buttons.append(HeaderButton(label, url=url, icon_name=icon))
         return buttons
 
@@ -207,7 +207,7 @@ class TargetActionIndexView(IndexView):
     def get_header_more_buttons(self):
         return [
             *super().get_header_more_buttons(),
-            MenuItem(_("Summary by source and campaign"), url=reverse(f"{self.url_namespace}:summary"),
+            MenuItem(_("Summary by source and campaign"), url=reverse(self.index_url_name.replace(":index", ":summary")),
                      icon_name="table"),
         ]
 
