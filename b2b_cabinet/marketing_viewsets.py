@@ -25,7 +25,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import HeaderButton
+from wagtail.admin.widgets.button import Button, HeaderButton
 
 from b2b_cabinet import leads
 from b2b_cabinet.exceptions import ApplicationError
@@ -207,8 +207,12 @@ class TargetActionIndexView(IndexView):
     def get_header_more_buttons(self):
         return [
             *super().get_header_more_buttons(),
-            MenuItem(_("Summary by source and campaign"), url=reverse(self.index_url_name.replace(":index", ":summary")),
-                     icon_name="table"),
+            Button(
+                _("Summary by source and campaign"),
+                url=reverse(self.index_url_name.replace(":index", ":summary")),
+                icon_name="table",
+                priority=5,
+            ),
         ]
 
 
