@@ -52,3 +52,25 @@ def test_demo_creates_pages_companies_and_logins_and_can_run_twice(settings, cli
     assert client.get("/catalog/").status_code == 200
     assert client.login(username="alpha@example.com", password="demo")
     assert "Альфа" in client.get("/cabinet/").content.decode()
+
+
+def test_demo_builds_the_marketing_site_in_russian_and_can_run_twice(settings, client):
+    from b2b_cabinet.models import CaseStudyPage, ContentPage, LeadFormPage, SegmentLandingPage
+
+    settings.DEBUG = True
+    call_command("b2b_demo", products=20, stdout=open("/dev/null", "w"))
+    call_command("b2b_demo", products=20, stdout=open("/dev/null", "w"))
+    settings.DEBUG = False
+
+    assert sorted(LeadFormPage.objects.values_list("kind", flat=True)) == ["brochure", "callback", "distributor"]
+    assert CaseStudyPage.objects.count() == 2 and SegmentLandingPage.objects.count() == 3
+    assert ContentPage.objects.filter(slug__in=["compatibility", "prices"]).count() == 2
+    home = client.get("/").content.decode()
+    assert "Решения для вашей компании" in home and "Станьте дистрибьютором" in home
+    assert "Совместимость счётчиков" in client.get("/compatibility/").content.decode()
+    prices = client.get("/prices/").content.decode()
+    assert "Условия для партнёров" in prices and "₽" in prices
+    cases = client.get("/cases/?industry=Энергетика").content.decode()
+    assert "Уралэнергосбыт" in cases and "Домовой" not in cases
+    for form in ("/distributor/", "/brochure/", "/callback/"):
+        assert client.get(form).status_code == 200, form

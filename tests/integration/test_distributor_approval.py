@@ -5,8 +5,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from b2b_cabinet import leads

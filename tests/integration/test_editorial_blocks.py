@@ -9,12 +9,28 @@ from tests.importing import run_import, small_spec
 
 pytestmark = pytest.mark.django_db
 
-CERTIFICATES = {"type": "certificates", "value": {"title": "Сертификаты", "certificates": [
-    {"standard": "ISO 9001:2015", "issuer": "Bureau Veritas", "valid_until": None, "document": None}]}}
-COMPATIBILITY = {"type": "compatibility", "value": {
-    "title": "Совместимость", "integrations": [{"system": "Пирамида 2.0", "versions": "2.0.8+", "notes": ""}],
-    "variant_advantages": [], "support": "", "standards": [], "requirements": [
-        {"name": "Температура", "value": "−40…+70 °C"}], "documents": [], "api": ""}}
+CERTIFICATES = {
+    "type": "certificates",
+    "value": {
+        "title": "Сертификаты",
+        "certificates": [
+            {"standard": "ISO 9001:2015", "issuer": "Bureau Veritas", "valid_until": None, "document": None}
+        ],
+    },
+}
+COMPATIBILITY = {
+    "type": "compatibility",
+    "value": {
+        "title": "Совместимость",
+        "integrations": [{"system": "Пирамида 2.0", "versions": "2.0.8+", "notes": ""}],
+        "variant_advantages": [],
+        "support": "",
+        "standards": [],
+        "requirements": [{"name": "Температура", "value": "−40…+70 °C"}],
+        "documents": [],
+        "api": "",
+    },
+}
 
 
 def test_product_blocks_show_on_the_product_page(client, pages):

@@ -21,8 +21,14 @@ def callback(pages):
 @pytest.fixture
 def distributor(pages):
     Region.objects.create(name="Урал")
-    return f.lead_form_page(pages["home"], kind="distributor", slug="become-distributor", to_address="sales@example.com",
-                            from_address="site@example.com", subject="Новая заявка")
+    return f.lead_form_page(
+        pages["home"],
+        kind="distributor",
+        slug="become-distributor",
+        to_address="sales@example.com",
+        from_address="site@example.com",
+        subject="Новая заявка",
+    )
 
 
 @pytest.fixture
@@ -32,9 +38,14 @@ def brochure(pages):
 
 def application_data(**overrides):
     data = {
-        "company_name": "ООО «Энергоучёт»", "inn": f.VALID_INN_10, "kpp": f.VALID_KPP,
-        "region": Region.objects.get(name="Урал").pk, "contact_name": "Олег Заявкин",
-        "email": "Oleg@Example.com", "phone": "+7 900 123-45-67", COMMENT: "Хотим продавать счётчики",
+        "company_name": "ООО «Энергоучёт»",
+        "inn": f.VALID_INN_10,
+        "kpp": f.VALID_KPP,
+        "region": Region.objects.get(name="Урал").pk,
+        "contact_name": "Олег Заявкин",
+        "email": "Oleg@Example.com",
+        "phone": "+7 900 123-45-67",
+        COMMENT: "Хотим продавать счётчики",
     }
     return {**data, **overrides}
 
@@ -49,7 +60,10 @@ def test_a_submission_records_the_utm_parameters_of_the_form_url(client, callbac
     assert response.status_code == 200
     submission = LeadSubmission.objects.get()
     assert (submission.kind, submission.utm_source, submission.utm_medium, submission.utm_campaign) == (
-        "callback", "yandex", "cpc", "meters-autumn"
+        "callback",
+        "yandex",
+        "cpc",
+        "meters-autumn",
     )
     assert submission.utm_term == "счётчики"
     assert submission.form_data[COMMENT] == "Позвоните после обеда"
@@ -81,13 +95,18 @@ def test_a_form_post_without_the_csrf_token_is_refused(callback):
     assert not LeadSubmission.objects.exists()
 
 
-def test_a_distributor_application_is_filed_and_staff_are_emailed(client, distributor, django_capture_on_commit_callbacks):
+def test_a_distributor_application_is_filed_and_staff_are_emailed(
+    client, distributor, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/become-distributor/?utm_source=expo", application_data())
     assert response.status_code == 200
     application = DistributorApplication.objects.get()
     assert (application.company_name, application.inn, application.kpp, application.region.name) == (
-        "ООО «Энергоучёт»", f.VALID_INN_10, f.VALID_KPP, "Урал"
+        "ООО «Энергоучёт»",
+        f.VALID_INN_10,
+        f.VALID_KPP,
+        "Урал",
     )
     assert application.email == "oleg@example.com" and application.status == "new"
     assert application.submission.utm_source == "expo"

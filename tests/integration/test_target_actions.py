@@ -21,8 +21,9 @@ def submissions(pages):
         (callback, "", "", ""),
     ]
     for page, source, medium, campaign in rows:
-        LeadSubmission.objects.create(page=page, kind=page.kind, form_data={}, utm_source=source,
-                                      utm_medium=medium, utm_campaign=campaign)
+        LeadSubmission.objects.create(
+            page=page, kind=page.kind, form_data={}, utm_source=source, utm_medium=medium, utm_campaign=campaign
+        )
     return callback, brochure
 
 

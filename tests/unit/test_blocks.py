@@ -21,9 +21,7 @@ from b2b_cabinet.blocks.pricing import calculate
 from b2b_cabinet.models.customers import inn_checksum_is_valid, inn_checksum_validator
 from tests import factories as f
 
-MARKETING_BLOCKS = [
-    name for name in EditorialStreamBlock.base_blocks if name not in ("heading", "paragraph", "image")
-]
+MARKETING_BLOCKS = [name for name in EditorialStreamBlock.base_blocks if name not in ("heading", "paragraph", "image")]
 
 
 def render(block, raw: dict, query: str = "") -> str:
@@ -73,10 +71,14 @@ def test_a_comparison_table_has_a_caption_and_header_cells():
 
 def test_segments_must_be_mutually_exclusive():
     block = SegmentNavigationBlock()
-    raw = {"title": "Кому", "dimension": "size", "segments": [
-        {"name": "Дилеры", "description": "", "page": None},
-        {"name": "дилеры ", "description": "", "page": None},
-    ]}
+    raw = {
+        "title": "Кому",
+        "dimension": "size",
+        "segments": [
+            {"name": "Дилеры", "description": "", "page": None},
+            {"name": "дилеры ", "description": "", "page": None},
+        ],
+    }
     with pytest.raises(ValidationError):
         block.clean(block.to_python(raw))
 
@@ -90,9 +92,22 @@ def test_downloads_need_a_document_for_at_least_one_audience():
 # --- Price calculator -----------------------------------------------------------------------------
 
 CALCULATOR = {
-    "title": "Расчёт", "formula": "points * 1000 + 5000", "spread_percent": "10", "product": None, "note": "",
-    "inputs": [{"name": "points", "label": "Точек учёта", "unit": "шт.", "minimum": "1", "maximum": "100",
-                "default": "10", "step": "1"}],
+    "title": "Расчёт",
+    "formula": "points * 1000 + 5000",
+    "spread_percent": "10",
+    "product": None,
+    "note": "",
+    "inputs": [
+        {
+            "name": "points",
+            "label": "Точек учёта",
+            "unit": "шт.",
+            "minimum": "1",
+            "maximum": "100",
+            "default": "10",
+            "step": "1",
+        }
+    ],
 }
 
 
