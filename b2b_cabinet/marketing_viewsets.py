@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView, View
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -151,8 +152,10 @@ class TargetActionFilterSet(WagtailFilterSet):
 
     page = django_filters.ModelChoiceFilter(label=_("Form"), queryset=LeadFormPage.objects.order_by("title"))
     kind = django_filters.ChoiceFilter(label=_("Target action"), choices=LeadKind.choices)
-    utm_source = django_filters.ChoiceFilter(label=_("Source"), choices=_distinct("utm_source"))
-    utm_campaign = django_filters.ChoiceFilter(label=_("Campaign"), choices=_distinct("utm_campaign"))
+    utm_source = django_filters.ChoiceFilter(label=pgettext_lazy("utm", "Source"), choices=_distinct("utm_source"))
+    utm_campaign = django_filters.ChoiceFilter(
+        label=pgettext_lazy("utm", "Campaign"), choices=_distinct("utm_campaign")
+    )
     submit_time = django_filters.DateFromToRangeFilter(label=_("Submitted"), widget=DateRangePickerWidget)
 
     class Meta:
@@ -197,7 +200,10 @@ class TargetActionSummaryView(WagtailAdminTemplateMixin, View):
         response["Content-Disposition"] = 'attachment; filename="target-actions.csv"'
         response.write("\ufeff")  # Excel opens UTF-8 CSV as UTF-8 only with a BOM
         writer = csv.writer(response)
-        writer.writerow([_("Form"), _("Target action"), _("Source"), _("Medium"), _("Campaign"), _("Count")])
+        writer.writerow([
+            _("Form"), _("Target action"), pgettext_lazy("utm", "Source"), pgettext_lazy("utm", "Medium"),
+            pgettext_lazy("utm", "Campaign"), _("Count"),
+        ])
         for row in rows:
             writer.writerow([*(row[field] for field in self.GROUP_BY), row["count"]])
         return response

@@ -10,7 +10,7 @@ from .choosers import ProductChooserBlock
 class ResultFigureBlock(blocks.StructBlock):
     """One result with a figure, e.g. «−32 %» «потерь электроэнергии»."""
 
-    figure = blocks.CharBlock(label=_("figure"), max_length=30, help_text=_("E.g. −32 % or 4 months."))
+    figure = blocks.CharBlock(label=_("figure"), max_length=30, help_text=_("E.g. a percentage, 4 months or 1 day."))
     label = blocks.CharBlock(label=_("what it measures"), max_length=150)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, AbstractFormSubmission
@@ -42,11 +43,11 @@ class LeadSubmission(AbstractFormSubmission):
     """A submitted lead form with where the visitor came from (UTM parameters and referrer)."""
 
     kind = models.CharField(_("target action"), max_length=20, choices=LeadKind.choices, db_index=True)
-    utm_source = models.CharField(_("source"), max_length=200, blank=True, db_index=True)
-    utm_medium = models.CharField(_("medium"), max_length=200, blank=True)
-    utm_campaign = models.CharField(_("campaign"), max_length=200, blank=True, db_index=True)
-    utm_term = models.CharField(_("term"), max_length=200, blank=True)
-    utm_content = models.CharField(_("content"), max_length=200, blank=True)
+    utm_source = models.CharField(pgettext_lazy("utm", "source"), max_length=200, blank=True, db_index=True)
+    utm_medium = models.CharField(pgettext_lazy("utm", "medium"), max_length=200, blank=True)
+    utm_campaign = models.CharField(pgettext_lazy("utm", "campaign"), max_length=200, blank=True, db_index=True)
+    utm_term = models.CharField(pgettext_lazy("utm", "term"), max_length=200, blank=True)
+    utm_content = models.CharField(pgettext_lazy("utm", "content"), max_length=200, blank=True)
     referrer = models.URLField(_("referrer"), max_length=1000, blank=True)
     landing_url = models.CharField(_("landing page"), max_length=1000, blank=True)
 
