@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -26,4 +27,7 @@ def browser_page(monkeypatch):
         page = context.new_page()
         page.set_default_timeout(int(os.environ.get("B2B_BROWSER_TIMEOUT_MS", "15000")))
         yield page
+        # Inside Playwright's event loop Django's connections are context-local: the test's ORM calls
+        # opened their own, which would otherwise outlive the test and block dropping the test database.
+        connections.close_all()
         browser.close()

@@ -60,3 +60,4 @@ def test_apply_as_distributor_then_approve_in_the_admin_then_sign_in_as_the_new_
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/cabinet/$"))
     assert "ООО «Энергоучёт»" in page.content()
+
