@@ -1,7 +1,6 @@
 """Forms of the lead pages and of the application decisions in the admin."""
 
 from django import forms
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from b2b_cabinet.models import Region
@@ -33,9 +32,7 @@ class DistributorFieldsForm(forms.Form):
     contact_name = forms.CharField(
         label=_("Contact person"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    email = forms.EmailField(
-        label=_("Email"), validators=[validate_email], widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(
         label=_("Phone"), max_length=50, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel"})
     )
