@@ -168,9 +168,10 @@ class DistributorApplication(TimestampedMixin):
     """A company's application to become a distributor; staff approve or reject it in the admin."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("new")
-        APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
+        # "заявка" is feminine in Russian, unlike an order's "новый".
+        NEW = "new", pgettext_lazy("application status", "new")
+        APPROVED = "approved", pgettext_lazy("application status", "approved")
+        REJECTED = "rejected", pgettext_lazy("application status", "rejected")
 
     company_name = models.CharField(_("company name"), max_length=255)
     inn = models.CharField(_("ИНН"), max_length=12, validators=[inn_validator, inn_checksum_validator])

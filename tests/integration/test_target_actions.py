@@ -68,3 +68,12 @@ def test_the_product_chooser_finds_products_by_sku(admin_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Меркурий" in html and "Кабель" not in html
+
+
+def test_a_target_action_and_an_application_open_in_the_admin(admin_client, submissions):
+    submission = LeadSubmission.objects.first()
+    assert admin_client.get(reverse("leadsubmission:inspect", args=[submission.pk])).status_code == 200
+    application = f.distributor_application(submission=submission)
+    for name in ("edit", "inspect"):
+        url = reverse(f"distributorapplication:{name}", args=[application.pk])
+        assert admin_client.get(url).status_code == 200, name
