@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
+from b2b_cabinet import pricing
 from b2b_cabinet.conf import b2b_settings
 from b2b_cabinet.models import Category, Product, StockLevel
+from b2b_cabinet.pricing import PricingContext
 
 
 @dataclass
@@ -39,12 +41,32 @@ def product_queryset() -> QuerySet[Product]:
     )
 
 
-def list_products(*, category: Category | None = None, query: str = "", page_number=1) -> ProductListing:
-    """Products of a category (with its descendants) matching a search, paginated."""
+def list_products(
+    *, category: Category | None = None, query: str = "", page_number=1, context: PricingContext | None = None
+) -> ProductListing:
+    """Products of a category (with its descendants) matching a search, paginated.
+
+    With a pricing ``context`` the region's assortment applies and each product on the page gets
+    ``product.priced`` (its :class:`~b2b_cabinet.pricing.PricedLine`) and ``product.visible_stock``.
+    """
     products = product_queryset()
+    if context is not None:
+        products = context.assortment.filter(products)
     if category is not None:
         products = products.filter(category__path__startswith=category.path)
     if query:
         products = products.search(query)
     paginator = Paginator(products.order_by("name", "pk"), b2b_settings.CATALOG_PAGE_SIZE)
-    return ProductListing(page=paginator.get_page(page_number), query=query, category=category)
+    page = paginator.get_page(page_number)
+    if context is not None:
+        page.object_list = attach_prices(list(page.object_list), context)
+    return ProductListing(page=page, query=query, category=category)
+
+
+def attach_prices(products: list[Product], context: PricingContext, quantity=1) -> list[Product]:
+    """Price ``products`` in one engine call and keep only the stock of warehouses serving the buyer."""
+    priced = pricing.price_products(context, products, quantity)
+    for product in products:
+        product.priced = priced[product.pk]
+        product.visible_stock = [s for s in product.stock_levels.all() if context.serves(s.warehouse_id)]
+    return products

@@ -33,6 +33,15 @@ class Setting:
 DEFAULTS: dict[str, Setting] = {
     "DEFAULT_CURRENCY": Setting("RUB", (str,), "ISO 4217 code of the portal's own currency."),
     "CATALOG_PAGE_SIZE": Setting(24, (int,), "Products per page in catalogue listings."),
+    "PRICING_STRATEGY": Setting(
+        "b2b_cabinet.pricing.engine.DefaultPricingStrategy",
+        (str,),
+        "Dotted path of the PricingStrategy subclass that prices lines.",
+    ),
+    "GUEST_PRICE_TYPE": Setting(
+        "", (str,), "Name or 1C Ид of the price type anonymous visitors see; empty shows 'price on request'."
+    ),
+    "SHOW_RRP": Setting(True, (bool,), "Show the recommended retail price and the dealer margin next to prices."),
     "EXCHANGE_DIR": Setting(
         "",
         (str,),
@@ -61,6 +70,11 @@ DEFAULTS: dict[str, Setting] = {
     "TRANSIT_WAREHOUSE_REQUISITE": Setting(
         "Склад поступления", (str,), "Offer requisite naming the warehouse (1C Ид) the goods travel to."
     ),
+    "LOGIN_FAILURE_LIMIT": Setting(
+        5, (int,), "Failed cabinet sign-ins allowed per IP address and email within LOGIN_FAILURE_WINDOW."
+    ),
+    "LOGIN_FAILURE_WINDOW": Setting(15 * 60, (int,), "Seconds a failed cabinet sign-in is remembered."),
+    "INVITATION_DAYS": Setting(7, (int,), "Days an invitation to a company's team stays valid."),
 }
 
 

@@ -29,3 +29,11 @@ class InvalidStatusTransition(B2BCabinetError):
 
 class ApplicationError(B2BCabinetError):
     """A distributor application cannot be approved or rejected as asked (already decided, known ИНН…)."""
+
+
+class TeamError(B2BCabinetError):
+    """A team change the rules forbid (e.g. removing the last owner); the message is translated for the user."""
+
+
+class InvitationError(TeamError):
+    """An invitation that cannot be accepted: unknown, used, revoked, expired, or meant for another account."""

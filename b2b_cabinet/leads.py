@@ -153,10 +153,13 @@ def reject_application(application: DistributorApplication, *, by, reason: str) 
 
 
 def set_password_url(cabinet: CabinetPage, user) -> str:
-    """An absolute, single-use link to the cabinet's set-password view (Django's reset token)."""
+    """An absolute, single-use link to the cabinet's password-reset confirmation (Django's reset token).
+
+    A new owner has no password yet; "reset" is how they choose their first one.
+    """
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return cabinet.get_full_url() + cabinet.reverse_subpage("set_password", args=[uid, token])
+    return cabinet.get_full_url() + cabinet.reverse_subpage("password_reset_confirm", args=[uid, token])
 
 
 def _send_approval(application: DistributorApplication, cabinet: CabinetPage, is_new_user: bool) -> None:

@@ -7,6 +7,8 @@ viewset here only says which columns, filters and fields matter to staff.
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from b2b_cabinet import models as m
 
@@ -222,6 +224,41 @@ class OrderViewSet(B2BModelViewSet):
     copy_view_enabled = False
 
 
+class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only "view": the audit log is append-only, so nobody adds, edits or deletes, superusers included."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(m.CabinetAuditEvent, ViewOnlyPermissionPolicy(m.CabinetAuditEvent))
+
+
+class CabinetAuditEventViewSet(B2BModelViewSet):
+    """The cabinet audit log, read-only: team changes, invitations, on-behalf sessions, orders on behalf."""
+
+    model = m.CabinetAuditEvent
+    icon = "history"
+    menu_label = _("Cabinet audit log")
+    copy_view_enabled = False
+    list_display = ["created_at", "user_repr", "company_repr", "action", "on_behalf", "object_repr", "ip_address"]
+    list_filter = ["action", "on_behalf", "created_at"]
+    list_export = [
+        "created_at", "user_repr", "company_repr", "action", "on_behalf", "object_repr", "object_id", "ip_address",
+        "data",
+    ]
+    search_fields = ["user_repr", "company_repr", "object_repr"]
+    inspect_view_fields = [
+        "created_at", "user", "user_repr", "company", "company_repr", "on_behalf", "action", "object_type",
+        "object_id", "object_repr", "ip_address", "data",
+    ]
+    # The form is never shown (no add/change permission); ModelViewSet still needs its fields declared.
+    form_fields = ["action"]
+
+
 class B2BViewSetGroup(ViewSetGroup):
     """The "B2B" admin menu."""
 
@@ -235,6 +272,7 @@ class B2BViewSetGroup(ViewSetGroup):
         MembershipViewSet,
         RegionViewSet,
         OrderViewSet,
+        CabinetAuditEventViewSet,
         ProductViewSet,
         ProductVariantViewSet,
         CategoryViewSet,

@@ -5,6 +5,7 @@ from wagtail import hooks
 from b2b_cabinet import attribution
 from b2b_cabinet.blocks.choosers import product_chooser_viewset
 from b2b_cabinet.marketing_viewsets import MarketingViewSetGroup
+from b2b_cabinet.pricing_viewsets import PricingViewSetGroup
 from b2b_cabinet.sync_viewsets import ExchangeViewSetGroup
 from b2b_cabinet.viewsets import B2BViewSetGroup
 
@@ -17,6 +18,11 @@ def register_b2b_viewsets():
 @hooks.register("register_admin_viewset")
 def register_exchange_viewsets():
     return ExchangeViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_pricing_viewsets():
+    return PricingViewSetGroup()
 
 
 @hooks.register("register_admin_viewset")

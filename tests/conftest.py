@@ -49,3 +49,13 @@ def admin_client(client, db):
     admin = WagtailTestUtils().create_superuser("admin", "admin@example.com", "pw")
     client.force_login(admin)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Login throttling counts failures in the cache: start every test from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

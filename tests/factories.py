@@ -9,11 +9,14 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
 from b2b_cabinet.models import (
+    Brand,
     CabinetPage,
     CatalogPage,
     Category,
     Company,
     Contract,
+    CurrencyRate,
+    DiscountRule,
     LegalEntity,
     Membership,
     Order,
@@ -85,6 +88,21 @@ def stock(product: Product, warehouse: Warehouse, on_hand=10, **extra) -> StockL
 
 def price(product: Product, price_type: PriceType, value="100.00", **extra) -> Price:
     return Price.objects.create(product=product, price_type=price_type, value=Decimal(value), **extra)
+
+
+def brand(name: str | None = None, **extra) -> Brand:
+    return Brand.objects.create(name=name or f"Brand {n()}", **extra)
+
+
+def rule(name: str | None = None, **extra) -> DiscountRule:
+    """A discount rule; ``value`` may be given as a string."""
+    if "value" in extra:
+        extra["value"] = Decimal(str(extra["value"]))
+    return DiscountRule.objects.create(name=name or f"Rule {n()}", **extra)
+
+
+def rate(currency: str, value: str, date, **extra) -> CurrencyRate:
+    return CurrencyRate.objects.create(currency=currency, rate=Decimal(value), date=date, **extra)
 
 
 def order(company: Company, **extra) -> Order:

@@ -158,9 +158,14 @@ def ensure_people(reference: dict) -> list[DemoLogin]:
         )
         user = _user(email, first_name="Ирина" if name == "Альфа" else "Борис")
         Membership.objects.get_or_create(user=user, company=company, defaults={"role": Membership.Role.OWNER})
+        # A read-only colleague, so the team page and the permission matrix have something to show.
+        viewer = _user(email.replace("@", "-viewer@"), first_name="Олег" if name == "Альфа" else "Вера")
+        Membership.objects.get_or_create(user=viewer, company=company, defaults={"role": Membership.Role.VIEWER})
     return [
         DemoLogin("alpha@example.com", "Альфа, owner"),
+        DemoLogin("alpha-viewer@example.com", "Альфа, viewer"),
         DemoLogin("beta@example.com", "Бета, owner"),
+        DemoLogin("beta-viewer@example.com", "Бета, viewer"),
         DemoLogin("manager@example.com", "sales manager (staff)"),
         DemoLogin("admin", "superuser, /admin/"),
     ]

@@ -7,6 +7,7 @@ The one exception is ``pages.py``: Wagtail pages are models *and* views, so thei
 import domain modules lazily, inside the method.
 """
 
+from .accounts import AuditAction, CabinetAuditEvent, Invitation
 from .base import CompanyScopedQuerySet, ExternalIdMixin, TimestampedMixin
 from .catalog import (
     Brand,
@@ -19,19 +20,21 @@ from .catalog import (
     PropertyValue,
     Unit,
 )
-from .customers import Company, Contract, LegalEntity, Membership, Region
+from .customers import Company, CompanyGroup, Contract, LegalEntity, Membership, Region, RegionAssortmentRule
 from .leads import DistributorApplication, LeadFormField, LeadFormPage, LeadKind, LeadSubmission
 from .marketing import CaseStudyIndexPage, CaseStudyPage, Segment, SegmentLandingPage
 from .orders import TRANSITIONS, Order, OrderLine, OrderStatus
 from .pages import CabinetPage, CatalogPage, ContentPage
-from .pricing import Price, PriceType
+from .pricing import CurrencyRate, DiscountRule, Price, PriceType
 from .settings import SellerRequisites
 from .stock import ClosedDay, StockLevel, Warehouse
 from .sync import ExchangeNode, ExchangeSession, ImportIssue, ImportRun
 
 __all__ = [
     "TRANSITIONS",
+    "AuditAction",
     "Brand",
+    "CabinetAuditEvent",
     "CabinetPage",
     "CaseStudyIndexPage",
     "CaseStudyPage",
@@ -39,15 +42,19 @@ __all__ = [
     "Category",
     "ClosedDay",
     "Company",
+    "CompanyGroup",
     "CompanyScopedQuerySet",
     "ContentPage",
     "Contract",
+    "CurrencyRate",
+    "DiscountRule",
     "DistributorApplication",
     "ExchangeNode",
     "ExchangeSession",
     "ExternalIdMixin",
     "ImportIssue",
     "ImportRun",
+    "Invitation",
     "LeadFormField",
     "LeadFormPage",
     "LeadKind",
@@ -66,6 +73,7 @@ __all__ = [
     "Property",
     "PropertyValue",
     "Region",
+    "RegionAssortmentRule",
     "Segment",
     "SegmentLandingPage",
     "SellerRequisites",

@@ -62,6 +62,54 @@ class Region(models.Model):
         return self.name
 
 
+class RegionAssortmentRule(models.Model):
+    """Limits what a region's companies see: include rules whitelist, exclude rules then remove.
+
+    A region with no include rule sees the whole catalogue minus its excludes. Each rule names one
+    category (with its descendants), one brand or one product.
+    """
+
+    class Mode(models.TextChoices):
+        INCLUDE = "include", _("include")
+        EXCLUDE = "exclude", _("exclude")
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="assortment_rules")
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode, default=Mode.EXCLUDE)
+    category = models.ForeignKey(
+        "b2b_cabinet.Category", verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    brand = models.ForeignKey(
+        "b2b_cabinet.Brand", verbose_name=_("brand"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    product = models.ForeignKey(
+        "b2b_cabinet.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("assortment rule")
+        verbose_name_plural = _("assortment rules")
+        ordering = ["region", "mode", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(category__isnull=False, brand__isnull=True, product__isnull=True)
+                    | Q(category__isnull=True, brand__isnull=False, product__isnull=True)
+                    | Q(category__isnull=True, brand__isnull=True, product__isnull=False)
+                ),
+                name="b2b_assortment_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.region}: {self.get_mode_display()} {self.category or self.brand or self.product}"
+
+    def clean(self):
+        if sum(x is not None for x in (self.category_id, self.brand_id, self.product_id)) != 1:
+            raise ValidationError(_("Choose exactly one of category, brand or product."))
+
+
 class CompanyQuerySet(models.QuerySet):
     """Companies a user may act for."""
 
@@ -70,6 +118,19 @@ class CompanyQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(is_active=True, memberships__user=user, memberships__is_active=True).distinct()
+
+    def assigned_to(self, user):
+        """Active companies a staff user may act on behalf of: the ones they manage (directly or by contract).
+
+        Superusers may act for any active company; users who are not staff for none.
+        """
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return self.none()
+        active = self.filter(is_active=True)
+        if user.is_superuser:
+            return active
+        managed = Q(manager=user) | Q(contracts__manager=user, contracts__is_active=True)
+        return active.filter(managed).distinct()
 
 
 class Company(ExternalIdMixin, TimestampedMixin):
@@ -128,6 +189,21 @@ class LegalEntity(ExternalIdMixin):
 
     def __str__(self):
         return f"{self.name} (ИНН {self.inn})"
+
+
+class CompanyGroup(models.Model):
+    """A named set of companies (e.g. «Дилеры 1-го уровня») that discount rules can address at once."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    companies = models.ManyToManyField(Company, verbose_name=_("companies"), blank=True, related_name="groups")
+
+    class Meta:
+        verbose_name = _("company group")
+        verbose_name_plural = _("company groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 

@@ -43,11 +43,20 @@ class CatalogPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("catalogue page")
 
+    def get_context(self, request, *args, **kwargs):
+        from b2b_cabinet.conf import b2b_settings
+
+        context = super().get_context(request, *args, **kwargs)
+        context["show_rrp"] = b2b_settings.SHOW_RRP
+        return context
+
     def _render_listing(self, request, category=None):
+        from b2b_cabinet.cabinet.company import pricing_context
         from b2b_cabinet.catalogue import list_products, root_categories
 
         listing = list_products(
-            category=category, query=request.GET.get("q", "").strip(), page_number=request.GET.get("page", 1)
+            category=category, query=request.GET.get("q", "").strip(), page_number=request.GET.get("page", 1),
+            context=pricing_context(request),
         )
         subcategories = category.children.filter(is_active=True) if category else root_categories()
         return self.render(
@@ -69,9 +78,12 @@ class CatalogPage(RoutablePageMixin, Page):
     @path("product/<int:pk>/", name="product")
     def product(self, request, pk):
         """One product with its properties and stock per warehouse; 404 if inactive or unknown."""
-        from b2b_cabinet.catalogue import product_queryset
+        from b2b_cabinet.cabinet.company import pricing_context
+        from b2b_cabinet.catalogue import attach_prices, product_queryset
 
-        product = get_object_or_404(product_queryset(), pk=pk)
+        context = pricing_context(request)
+        product = get_object_or_404(context.assortment.filter(product_queryset()), pk=pk)
+        attach_prices([product], context)
         return self.render(
             request,
             template="b2b_cabinet/catalog/product.html",

@@ -49,12 +49,12 @@ def test_apply_as_distributor_then_approve_in_the_admin_then_sign_in_as_the_new_
 
     # then the new owner follows the emailed link, chooses a password and signs in to their cabinet
     page.context.clear_cookies()
-    link = re.search(r"https?://[^/\s]+(/cabinet/set-password/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/cabinet/password-reset/\S+/)", mail.outbox[-1].body).group(1)
     page.goto(f"{live_server.url}{link}")
     page.get_by_label("New password", exact=True).fill("Vesna-2026-Ural")
     page.get_by_label("New password confirmation").fill("Vesna-2026-Ural")
-    page.get_by_role("button", name="Save the password").click()
-    page.get_by_text("Your password is set").wait_for()
+    page.get_by_role("button", name="Change my password").click()
+    page.get_by_role("link", name="Sign in with your new password").click()
     page.get_by_label("Email").fill("oleg@example.com")
     page.get_by_label("Password").fill("Vesna-2026-Ural")
     page.get_by_role("button", name="Sign in").click()

@@ -3,12 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from b2b_cabinet.viewsets import B2BViewSetGroup
+from b2b_cabinet.models import CabinetAuditEvent
+from b2b_cabinet.pricing_viewsets import PricingViewSetGroup
+from b2b_cabinet.viewsets import B2BModelViewSet, B2BViewSetGroup
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-VIEWSETS = [vs() for vs in B2BViewSetGroup.items]
+VIEWSETS = [vs() for vs in (*B2BViewSetGroup.items, *PricingViewSetGroup.items) if issubclass(vs, B2BModelViewSet)]
+# The audit log is read-only; tests/integration/test_audit_admin.py covers it.
+EDITABLE_VIEWSETS = [vs for vs in VIEWSETS if vs.model is not CabinetAuditEvent]
 
 
 
@@ -28,11 +32,17 @@ def sample_rows(alpha):
     Brand.objects.create(name="IEK", slug="iek")
     Producer.objects.create(name="IEK Group")
     Property.objects.create(name="Ток")
-    Region.objects.create(name="Урал")
+    region = Region.objects.create(name="Урал")
     Unit.objects.create(code="796", name="шт")
+    from b2b_cabinet.models import CompanyGroup
+
+    CompanyGroup.objects.create(name="Дилеры").companies.add(company)
+    f.rate("USD", "92.5", "2026-11-27")
+    f.rule(name="IEK −5%", company=company, value="5")
+    region.assortment_rules.create(mode="exclude", product=product)
 
 
-@pytest.mark.parametrize("viewset", VIEWSETS, ids=lambda vs: vs.model.__name__)
+@pytest.mark.parametrize("viewset", EDITABLE_VIEWSETS, ids=lambda vs: vs.model.__name__)
 def test_index_add_edit_and_inspect_views_render(admin_client, sample_rows, viewset):
     obj = viewset.model.objects.first()
     urls = [

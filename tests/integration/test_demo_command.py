@@ -11,6 +11,7 @@ from b2b_cabinet.models import (
     Contract,
     ExchangeNode,
     ImportRun,
+    Membership,
     Price,
     Product,
     StockLevel,
@@ -46,12 +47,32 @@ def test_demo_creates_pages_companies_and_logins_and_can_run_twice(settings, cli
     User = get_user_model()
     assert User.objects.filter(username="admin", is_superuser=True).count() == 1
     assert User.objects.get(username="manager@example.com").is_staff
+    assert set(Membership.objects.filter(company__name="Альфа").values_list("role", flat=True)) == {"owner", "viewer"}
 
     settings.DEBUG = False
     assert client.get("/").status_code == 200
     assert client.get("/catalog/").status_code == 200
     assert client.login(username="alpha@example.com", password="demo")
     assert "Альфа" in client.get("/cabinet/").content.decode()
+
+
+def test_demo_gives_alpha_and_beta_different_prices_with_reasons(settings):
+    from b2b_cabinet import pricing
+    from b2b_cabinet.models import DiscountRule
+
+    settings.DEBUG = True
+    call_command("b2b_demo", products=60, stdout=open("/dev/null", "w"))
+    call_command("b2b_demo", products=60, stdout=open("/dev/null", "w"))
+    assert DiscountRule.objects.count() == 5  # idempotent: rules are found by name the second time
+    alpha, beta = Company.objects.get(name="Альфа"), Company.objects.get(name="Бета")
+    products = list(Product.objects.filter(brand__name="IEK")[:5])
+    a = pricing.price_products(pricing.context_for_company(alpha), products)
+    b = pricing.price_products(pricing.context_for_company(beta), products)
+    for product in products:
+        assert a[product.pk].currency == "RUB" and b[product.pk].currency == "USD"
+        assert a[product.pk].base_price_type == "Дилерская" and b[product.pk].base_price_type == "Оптовая"
+        assert any("IEK" in s.rule_name for s in a[product.pk].applied)
+        assert b[product.pk].rate == 92.5 and b[product.pk].rate_source == "contract"
 
 
 def test_demo_builds_the_marketing_site_in_russian_and_can_run_twice(settings, client):

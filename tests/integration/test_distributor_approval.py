@@ -28,7 +28,7 @@ def application(pages):
 
 
 def set_password_path(message) -> str:
-    match = re.search(r"https?://[^/\s]+(/cabinet/set-password/\S+/)", message.body)
+    match = re.search(r"https?://[^/\s]+(/cabinet/password-reset/\S+/)", message.body)
     assert match, message.body
     return match.group(1)
 
@@ -60,7 +60,7 @@ def test_approval_creates_the_company_legal_entity_and_owner_and_emails_a_link(
     )
     # and the owner got one email with a set-password link into the cabinet
     assert [m.to for m in mail.outbox] == [["oleg@example.com"]]
-    assert set_password_path(mail.outbox[0]).startswith("/cabinet/set-password/")
+    assert set_password_path(mail.outbox[0]).startswith("/cabinet/password-reset/")
 
 
 def test_the_new_owner_sets_a_password_from_the_link_and_signs_in_to_their_cabinet(
@@ -75,7 +75,7 @@ def test_the_new_owner_sets_a_password_from_the_link_and_signs_in_to_their_cabin
     form_url = response.redirect_chain[-1][0]
     # and chooses a password
     response = client.post(form_url, {"new_password1": "Vesna-2026-Ural", "new_password2": "Vesna-2026-Ural"})
-    assert response.status_code == 302 and response["Location"] == "/cabinet/login/"
+    assert response.status_code == 302 and response["Location"] == "/cabinet/password-reset/done/"
     # then they can sign in with their email and see their company
     response = client.post("/cabinet/login/", {"username": "oleg@example.com", "password": "Vesna-2026-Ural"})
     assert response.status_code == 302
@@ -94,7 +94,7 @@ def test_an_applicant_with_an_account_becomes_owner_and_is_told_to_sign_in(
     assert Membership.objects.get(user=existing).role == "owner"
     existing.refresh_from_db()
     assert existing.check_password("old-password")
-    assert "/cabinet/login/" in mail.outbox[0].body and "set-password" not in mail.outbox[0].body
+    assert "/cabinet/login/" in mail.outbox[0].body and "password-reset" not in mail.outbox[0].body
 
 
 def test_rejection_emails_the_reason_and_creates_nothing(application, django_capture_on_commit_callbacks):

@@ -10,6 +10,7 @@ from django.db import transaction
 from b2b_cabinet.demo import marketing as demo_marketing
 from b2b_cabinet.demo import site as demo_site
 from b2b_cabinet.demo.catalogue import CatalogueSpec, write_package
+from b2b_cabinet.demo.pricing import ensure_pricing
 from b2b_cabinet.models import ImportRun
 from b2b_cabinet.sync.pipeline import import_files
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             reference = demo_site.ensure_reference_data()
             logins = demo_site.ensure_people(reference)
+            ensure_pricing()
             demo_site.ensure_seller_requisites(pages["home"].get_site())
             demo_site.ensure_exchange_node()
         with transaction.atomic():

@@ -1,0 +1,105 @@
+"""Every cabinet URL × every role against ``b2b_cabinet.permissions.MATRIX``, and as another company.
+
+A new cabinet view must declare ``required_action``; a URL with parameters must get a sample here
+(``SAMPLES``), so no view can join the cabinet without being walked by this test.
+"""
+
+import pytest
+
+from b2b_cabinet.cabinet import urls as cabinet_urls
+from b2b_cabinet.models import Invitation, Membership
+from b2b_cabinet.permissions import MATRIX, ON_BEHALF_ROLE, PUBLIC, SIGNED_IN, STAFF, Access
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+PATTERNS = [p for p in cabinet_urls.urlpatterns]
+ROLES = [*Membership.Role.values, "on_behalf"]
+# Strings that only the company «Альфа» (the one under test) has; they must never reach another company.
+ALPHA_SECRETS = ("Д-1/2026", "6671234560", "alpha@example.com", "irina@example.com", "A-SECRET-1")
+
+
+@pytest.fixture
+def world(pages, alpha, beta):
+    """«Альфа» with a member of every role, an invitation and an order; «Бета» with its owner."""
+    company, owner = alpha
+    members = {"owner": owner}
+    for role in ("buyer", "accountant", "viewer"):
+        members[role] = f.member(company, role=role)
+    manager = f.user(is_staff=True)
+    company.manager = manager
+    company.save()
+    members["on_behalf"] = manager
+    f.order(company, number="A-SECRET-1")
+    target = Membership.objects.get(user=members["viewer"])
+    invitation = Invitation.objects.create(company=company, email="irina@example.com", token_hash="x" * 64,
+                                           expires_at="2099-01-01T00:00Z")
+    samples = {
+        "team_member_role": {"pk": target.pk},
+        "team_member_deactivate": {"pk": target.pk},
+        "team_invitation_revoke": {"pk": invitation.pk},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "invitation_accept": {"token": "made-up"},
+    }
+    return {"company": company, "members": members, "samples": samples, "beta_owner": beta[1],
+            "cabinet": pages["cabinet"]}
+
+
+def url_of(world, pattern):
+    kwargs = world["samples"].get(pattern.name, {})
+    assert set(kwargs) == set(pattern.pattern.converters), f"add a sample for {pattern.name!r} to the fixture"
+    return world["cabinet"].cabinet_url(pattern.name, **kwargs)
+
+
+def sign_in(client, world, role):
+    client.force_login(world["members"][role])
+    if role == "on_behalf":
+        client.post("/cabinet/on-behalf/start/", {"company": world["company"].pk})
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.name)
+def test_every_cabinet_view_declares_what_it_requires(pattern):
+    action = pattern.callback.view_class.required_action
+    assert action in MATRIX or action in Access.__members__.values(), pattern.name
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.name)
+def test_each_role_gets_exactly_what_the_matrix_grants(client, world, pattern, role):
+    action = pattern.callback.view_class.required_action
+    url = url_of(world, pattern)
+    sign_in(client, world, role)
+    response = client.get(url)
+    if action in (PUBLIC, SIGNED_IN):
+        assert response.status_code != 403, url
+        return
+    if action == STAFF:
+        assert (response.status_code == 403) == (role != "on_behalf"), url
+        return
+    effective = ON_BEHALF_ROLE if role == "on_behalf" else role
+    allowed = effective in MATRIX[action]
+    if allowed:
+        assert response.status_code in (200, 405), (url, role, response.status_code)
+    else:
+        assert response.status_code == 403, (url, role, response.status_code)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.name)
+def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(client, world, pattern):
+    action = pattern.callback.view_class.required_action
+    response = client.get(url_of(world, pattern))
+    to_login = response.status_code == 302 and response["Location"].startswith("/cabinet/login/")
+    assert to_login == (action != PUBLIC), pattern.name
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.name)
+def test_another_companys_owner_sees_nothing_of_alpha_at_any_url(client, world, pattern, method):
+    client.force_login(world["beta_owner"])
+    response = getattr(client, method)(url_of(world, pattern), {"role": "viewer", "company": world["company"].pk})
+    body = response.content.decode() if not response.streaming else ""
+    assert not any(secret in body for secret in ALPHA_SECRETS), pattern.name
+    if pattern.pattern.converters and pattern.callback.view_class.required_action not in (PUBLIC, SIGNED_IN):
+        assert response.status_code in (403, 404, 405), (pattern.name, response.status_code)
+    viewer = Membership.objects.get(user=world["members"]["viewer"])
+    assert viewer.is_active and viewer.role == "viewer"
+    assert Invitation.objects.pending().filter(company=world["company"]).exists()
