@@ -3,19 +3,37 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from b2b_cabinet.models import DistributorApplication, Region
 from tests import factories as f
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def ensure_default_site() -> None:
+    """The Wagtail root, a locale and a default site, which an earlier transactional test may have flushed.
+
+    (``serialized_rollback`` would restore them, but its flush skips ``post_migrate`` and so leaves
+    later transactional tests without content types.)
+    """
+    if Site.objects.filter(is_default_site=True).exists():
+        return
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=Page(title="Home", slug="home"))
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
 
 
 def test_apply_as_distributor_then_approve_in_the_admin_then_sign_in_as_the_new_owner(live_server, browser_page):
     page = browser_page
     # given a site with a distributor form and a staff member who decides applications
+    ensure_default_site()
     pages = f.site_pages()
     Region.objects.create(name="Урал")
     f.lead_form_page(pages["home"], kind="distributor", slug="distributor", title="Стать дистрибьютором")
