@@ -9,6 +9,8 @@ REQUIRED_APPS = (
     "wagtail",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.forms",
+    "wagtail.documents",
     "django_q",
 )
 

@@ -56,6 +56,9 @@ DEFAULTS: dict[str, Setting] = {
     ),
     "EXCHANGE_MAX_ZIP_ENTRIES": Setting(200_000, (int,), "Largest number of entries in an uploaded archive."),
     "EXCHANGE_KEEP_DAYS": Setting(7, (int,), "Exchange sessions' files older than this are deleted."),
+    "BROCHURE_LINK_HOURS": Setting(
+        72, (int,), "How long the download link a gated brochure form gives after submission stays valid."
+    ),
     "DROP_FOLDER": Setting("", (str,), "Folder scanned on a schedule for CommerceML packages to import."),
     "DROP_FOLDER_MINUTES": Setting(15, (int,), "How often the drop folder is scanned."),
     "TRANSIT_QUANTITY_REQUISITE": Setting(

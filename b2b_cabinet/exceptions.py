@@ -27,6 +27,10 @@ class InvalidStatusTransition(B2BCabinetError):
         super().__init__(f"An order in status {self.current!r} cannot move to {self.target!r}.")
 
 
+class ApplicationError(B2BCabinetError):
+    """A distributor application cannot be approved or rejected as asked (already decided, known ИНН…)."""
+
+
 class TeamError(B2BCabinetError):
     """A team change the rules forbid (e.g. removing the last owner); the message is translated for the user."""
 

@@ -31,7 +31,7 @@ class ProductViewSet(B2BModelViewSet):
     search_fields = ["name", "sku", "barcode", "external_id"]
     form_fields = [
         "name", "sku", "barcode", "category", "brand", "producer", "unit", "unit_ratio", "vat_rate",
-        "description", "editorial_description", "is_active", "external_id",
+        "description", "editorial_description", "editorial_blocks", "is_active", "external_id",
     ]
 
 
@@ -54,7 +54,7 @@ class CategoryViewSet(B2BModelViewSet):
     list_display = ["name", "parent", "slug", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug", "external_id"]
-    form_fields = ["name", "slug", "parent", "position", "is_active", "external_id"]
+    form_fields = ["name", "slug", "parent", "position", "is_active", "external_id", "editorial_blocks"]
 
 
 class BrandViewSet(B2BModelViewSet):

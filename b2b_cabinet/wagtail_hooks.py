@@ -1,8 +1,10 @@
-"""Wagtail hooks: registration only; the admin itself lives in ``viewsets.py``, ``pricing_viewsets.py`` and
-``sync_viewsets.py``."""
+"""Wagtail hooks: registration only; the admin itself lives in the ``*viewsets.py`` modules."""
 
 from wagtail import hooks
 
+from b2b_cabinet import attribution
+from b2b_cabinet.blocks.choosers import product_chooser_viewset
+from b2b_cabinet.marketing_viewsets import MarketingViewSetGroup
 from b2b_cabinet.pricing_viewsets import PricingViewSetGroup
 from b2b_cabinet.sync_viewsets import ExchangeViewSetGroup
 from b2b_cabinet.viewsets import B2BViewSetGroup
@@ -21,3 +23,16 @@ def register_exchange_viewsets():
 @hooks.register("register_admin_viewset")
 def register_pricing_viewsets():
     return PricingViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_marketing_viewsets():
+    return MarketingViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_product_chooser():
+    return product_chooser_viewset
+
+
+hooks.register("before_serve_page", attribution.before_serve_page)

@@ -1,9 +1,21 @@
 """Shared fixtures."""
 
 import pytest
+from django.core.cache import cache
 from wagtail.test.utils import WagtailTestUtils
 
 from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache.
+
+    Wagtail caches the sites' root paths; a test that moves the site root (the demo) would
+    otherwise leave the next tests' pages without a URL once its transaction is rolled back.
+    """
+    cache.clear()
+    yield
 
 
 @pytest.fixture

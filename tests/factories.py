@@ -123,3 +123,61 @@ def site_pages() -> dict[str, Page]:
     cabinet = CabinetPage(title="Кабинет", slug="cabinet")
     home.add_child(instance=cabinet)
     return {"home": home, "catalog": catalog, "cabinet": cabinet}
+
+
+# --- Marketing ------------------------------------------------------------------------------------
+
+#: ИНН/КПП pairs with valid check digits, for distributor applications.
+VALID_INN_10, VALID_KPP = "7707083893", "770701001"
+VALID_INN_12 = "500100732259"
+
+
+def lead_form_page(parent: Page, kind: str = "callback", slug: str | None = None, **extra):
+    """A live lead form with one builder field («Комментарий»)."""
+    from b2b_cabinet.models import LeadFormField, LeadFormPage
+
+    i = n()
+    page = LeadFormPage(title=extra.pop("title", f"Форма {i}"), slug=slug or f"form-{i}", kind=kind, **extra)
+    parent.add_child(instance=page)
+    LeadFormField.objects.create(page=page, label="Комментарий", field_type="multiline", required=False)
+    return page
+
+
+def clean_name(label: str) -> str:
+    """The POST name Wagtail's form builder gives a field with this label."""
+    from b2b_cabinet.models import LeadFormField
+
+    return LeadFormField(label=label).get_field_clean_name()
+
+
+def distributor_application(**extra):
+    """A new application with valid ИНН/КПП."""
+    from b2b_cabinet.models import DistributorApplication
+
+    i = n()
+    defaults = {
+        "company_name": f"ООО «Заявитель {i}»", "inn": VALID_INN_10, "kpp": VALID_KPP,
+        "contact_name": "Олег Заявкин", "email": f"applicant{i}@example.com", "phone": "+7 900 000-00-00",
+    }
+    return DistributorApplication.objects.create(**{**defaults, **extra})
+
+
+def document(title: str = "Брошюра", content: bytes = b"%PDF-1.4 brochure", filename: str = "brochure.pdf"):
+    """A Wagtail document with a small file."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    return get_document_model().objects.create(title=title, file=ContentFile(content, name=filename))
+
+
+def decider(**extra):
+    """A staff user allowed into the admin and to approve or reject distributor applications."""
+    from django.contrib.auth.models import Permission
+
+    u = user(is_staff=True, **extra)
+    u.user_permissions.add(
+        Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"),
+        Permission.objects.get(codename="decide_distributorapplication"),
+        Permission.objects.get(codename="view_distributorapplication"),
+    )
+    return u

@@ -21,6 +21,8 @@ from .catalog import (
     Unit,
 )
 from .customers import Company, CompanyGroup, Contract, LegalEntity, Membership, Region, RegionAssortmentRule
+from .leads import DistributorApplication, LeadFormField, LeadFormPage, LeadKind, LeadSubmission
+from .marketing import CaseStudyIndexPage, CaseStudyPage, Segment, SegmentLandingPage
 from .orders import TRANSITIONS, Order, OrderLine, OrderStatus
 from .pages import CabinetPage, CatalogPage, ContentPage
 from .pricing import CurrencyRate, DiscountRule, Price, PriceType
@@ -34,6 +36,8 @@ __all__ = [
     "Brand",
     "CabinetAuditEvent",
     "CabinetPage",
+    "CaseStudyIndexPage",
+    "CaseStudyPage",
     "CatalogPage",
     "Category",
     "ClosedDay",
@@ -44,12 +48,17 @@ __all__ = [
     "Contract",
     "CurrencyRate",
     "DiscountRule",
+    "DistributorApplication",
     "ExchangeNode",
     "ExchangeSession",
     "ExternalIdMixin",
     "ImportIssue",
     "ImportRun",
     "Invitation",
+    "LeadFormField",
+    "LeadFormPage",
+    "LeadKind",
+    "LeadSubmission",
     "LegalEntity",
     "Membership",
     "Order",
@@ -65,6 +74,8 @@ __all__ = [
     "PropertyValue",
     "Region",
     "RegionAssortmentRule",
+    "Segment",
+    "SegmentLandingPage",
     "SellerRequisites",
     "StockLevel",
     "TimestampedMixin",

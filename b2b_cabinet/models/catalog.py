@@ -2,6 +2,9 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.fields import StreamField
+
+from b2b_cabinet.blocks import ProductEditorialStreamBlock
 
 from .base import ExternalIdMixin, TimestampedMixin, unique_external_id
 
@@ -66,6 +69,10 @@ class Category(ExternalIdMixin, TimestampedMixin):
     position = models.PositiveIntegerField(_("position"), default=0)
     path = models.CharField(_("path"), max_length=1000, blank=True, db_index=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
+    editorial_blocks = StreamField(
+        ProductEditorialStreamBlock(), verbose_name=_("editorial blocks"), blank=True,
+        help_text=_("Shown on the category page; a 1C import never changes them."),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -200,6 +207,12 @@ class Product(ExternalIdMixin, TimestampedMixin):
     stock_hash = models.BinaryField(max_length=16, null=True, editable=False)
     editorial_description = models.TextField(
         _("editorial description"), blank=True, help_text=_("Written in Wagtail; a 1C import never changes it.")
+    )
+    # Nullable because the importer inserts products with raw SQL that names only its own columns;
+    # NULL reads back as an empty stream.
+    editorial_blocks = StreamField(
+        ProductEditorialStreamBlock(), verbose_name=_("editorial blocks"), blank=True, null=True,
+        help_text=_("Compatibility, certificates and documents on the product page; a 1C import never changes them."),
     )
 
     objects = ProductQuerySet.as_manager()

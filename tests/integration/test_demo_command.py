@@ -73,3 +73,25 @@ def test_demo_gives_alpha_and_beta_different_prices_with_reasons(settings):
         assert a[product.pk].base_price_type == "Дилерская" and b[product.pk].base_price_type == "Оптовая"
         assert any("IEK" in s.rule_name for s in a[product.pk].applied)
         assert b[product.pk].rate == 92.5 and b[product.pk].rate_source == "contract"
+
+
+def test_demo_builds_the_marketing_site_in_russian_and_can_run_twice(settings, client):
+    from b2b_cabinet.models import CaseStudyPage, ContentPage, LeadFormPage, SegmentLandingPage
+
+    settings.DEBUG = True
+    call_command("b2b_demo", products=20, stdout=open("/dev/null", "w"))
+    call_command("b2b_demo", products=20, stdout=open("/dev/null", "w"))
+    settings.DEBUG = False
+
+    assert sorted(LeadFormPage.objects.values_list("kind", flat=True)) == ["brochure", "callback", "distributor"]
+    assert CaseStudyPage.objects.count() == 2 and SegmentLandingPage.objects.count() == 3
+    assert ContentPage.objects.filter(slug__in=["compatibility", "prices"]).count() == 2
+    home = client.get("/").content.decode()
+    assert "Решения для вашей компании" in home and "Станьте дистрибьютором" in home
+    assert "Совместимость счётчиков" in client.get("/compatibility/").content.decode()
+    prices = client.get("/prices/").content.decode()
+    assert "Условия для партнёров" in prices and "₽" in prices
+    cases = client.get("/cases/?industry=Энергетика").content.decode()
+    assert "Уралэнергосбыт" in cases and "Домовой" not in cases
+    for form in ("/distributor/", "/brochure/", "/callback/"):
+        assert client.get(form).status_code == 200, form
