@@ -10,6 +10,7 @@ a part is cancelled or shipped, and fans out notifications after commit.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from b2b_cabinet.models import Order, OrderPart, OrderStatus
 from .actors import as_actor, default_source
 from .events import record_event
 
+logger = logging.getLogger(__name__)
 S = OrderStatus
 #: How far along each status is, for deriving the order's status from its parts.
 PROGRESS = [S.NEW, S.CONFIRMED, S.IN_PROGRESS, S.READY, S.SHIPPED, S.COMPLETED]
@@ -54,7 +56,10 @@ def queue_notifications(order, part, from_status: str, to_status: str, source: s
 
     def send():
         for path in b2b_settings.NOTIFICATION_CHANNELS:
-            import_string(path)(event)
+            try:
+                import_string(path)(event)
+            except Exception:  # one broken channel (a mail server down) must not silence the others
+                logger.exception("Notification channel %s failed for order %s", path, event.order_id)
 
     transaction.on_commit(send)
 
