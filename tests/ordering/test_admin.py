@@ -38,3 +38,43 @@ def test_not_even_a_superuser_can_edit_them(admin_client, placed, viewset_class)
         pytest.skip("no row")
     for url in (reverse(viewset.get_url_name("add")), reverse(viewset.get_url_name("edit"), args=[obj.pk])):
         assert admin_client.get(url).status_code in (302, 403), url
+
+
+def test_staff_move_a_parts_status_from_its_inspect_page(admin_client, placed):
+    part = placed.parts.first()
+    inspect = admin_client.get(_url("inspect", part))
+    assert "Change the status" in inspect.content.decode()
+    admin_client.post(_url("status", part), {"status": "confirmed", "note": "по телефону"})
+    part.refresh_from_db()
+    assert part.status == "confirmed"
+    event = part.events.get()
+    assert event.source == "staff" and event.note == "по телефону"
+
+
+def test_a_forbidden_status_from_the_admin_changes_nothing(admin_client, placed):
+    part = placed.parts.first()
+    admin_client.post(_url("status", part), {"status": "completed"})
+    part.refresh_from_db()
+    assert part.status == "new"
+
+
+def test_staff_without_the_change_order_permission_cannot_move_statuses(client, placed):
+    from django.contrib.auth.models import Permission
+
+    from tests import factories as f
+
+    staff = f.user(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"),
+                               Permission.objects.get(codename="view_orderpart"))
+    client.force_login(staff)
+    part = placed.parts.first()
+    response = client.post(_url("status", part), {"status": "confirmed"})
+    assert response.status_code == 403 or response["Location"] == "/admin/"  # Wagtail's "permission denied"
+    part.refresh_from_db()
+    assert part.status == "new"
+
+
+def _url(name, part):
+    from b2b_cabinet.ordering_viewsets import OrderPartViewSet
+
+    return reverse(OrderPartViewSet().get_url_name(name), args=[part.pk])
