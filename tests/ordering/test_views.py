@@ -145,3 +145,13 @@ def test_a_viewer_sees_orders_but_no_cancel_or_repeat_buttons(client, pages, alp
     client.force_login(viewer)
     page = client.get(f"/cabinet/orders/{order.pk}/").content.decode()
     assert order.number in page and "/cancel/" not in page and "/repeat/" not in page
+
+
+def test_the_cart_page_prices_the_whole_cart_in_one_engine_call(buyer, filled_cart, monkeypatch):
+    from b2b_cabinet import pricing
+
+    calls = []
+    real = pricing.price_lines
+    monkeypatch.setattr(pricing, "price_lines", lambda context, lines: calls.append(len(lines)) or real(context, lines))
+    assert buyer.get("/cabinet/cart/").status_code == 200
+    assert calls == [3]
