@@ -133,6 +133,27 @@ def best_warehouse(product_id: int, variant_id: int | None, quantity: Decimal,
     return max(warehouses, key=lambda w: free[w.pk])
 
 
+def arrival_dates(lines) -> dict[int, datetime.date]:
+    """For lines (with ``pk``, ``product_id``, ``variant_id``, ``warehouse_id``, ``quantity``) whose free
+    stock is short but goods in transit to their warehouse cover the rest: ``{line.pk: expected date}``.
+    One query for all the lines."""
+    lines = [line for line in lines if line.warehouse_id]
+    if not lines:
+        return {}
+    q = Q(pk__in=[])
+    for line in lines:
+        q |= _stock_q(line.product_id, line.variant_id) & Q(warehouse_id=line.warehouse_id)
+    levels = {(s.product_id, s.variant_id, s.warehouse_id): s for s in StockLevel.objects.filter(q)}
+    result = {}
+    for line in lines:
+        level = levels.get((line.product_id, line.variant_id, line.warehouse_id))
+        if level is None or level.available >= line.quantity or not level.expected_at:
+            continue
+        if level.available + level.in_transit >= line.quantity:
+            result[line.pk] = level.expected_at
+    return result
+
+
 # --- reservation --------------------------------------------------------------------------------------
 
 

@@ -80,17 +80,21 @@ def checkout_options(cart: Cart, context, *, now=None) -> CheckoutOptions:
         warehouses = warehouses.filter(pk__in=context.warehouse_ids)
     line_whs = [r.line.warehouse for r in summary.rows if r.line.warehouse is not None]
     calendar = stock.ShippingCalendar(line_whs, now=now)
+    arrivals = stock.arrival_dates([r.line for r in summary.rows if r.line.warehouse is not None])
     options = CheckoutOptions(
         legal_entities=list(LegalEntity.objects.for_company(cart.company).order_by("-is_default", "name")),
         warehouses=list(warehouses),
-        dates=calendar.common_dates(line_whs),
         summary=summary,
     )
     for row in summary.rows:
+        row.earliest = None
         if row.line.warehouse is not None:
-            row.earliest = options.line_dates[row.line.pk] = calendar.earliest(row.line.warehouse)
-        else:
-            row.earliest = None
+            # A line waiting for goods in transit ships on the first shipping day after they arrive.
+            row.arrival = arrivals.get(row.line.pk)
+            row.earliest = options.line_dates[row.line.pk] = calendar.earliest(row.line.warehouse,
+                                                                               not_before=row.arrival)
+    latest = max((d for d in options.line_dates.values() if d), default=None)
+    options.dates = calendar.common_dates(line_whs, not_before=latest)
     return options
 
 

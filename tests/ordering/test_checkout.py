@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from b2b_cabinet import ordering
+from b2b_cabinet import ordering, pricing
 from b2b_cabinet.audit import Actor
 from b2b_cabinet.exceptions import CheckoutError, CreditLimitExceeded, OutOfStockError
 from b2b_cabinet.models import (
@@ -171,3 +171,18 @@ def test_order_numbers_come_from_a_counter_and_increase(filled_cart, shop):
     first = ordering.next_order_number()
     second = ordering.next_order_number()
     assert int(second[2:]) == int(first[2:]) + 1
+
+
+@override_settings(B2B_CABINET={"RESERVE_STOCK": False})
+def test_a_line_waiting_for_goods_in_transit_ships_after_they_arrive(alpha, shop):
+    company, owner = alpha
+    product = shop["products"]["IEK-1"]
+    StockLevel.objects.filter(product=product, warehouse=shop["ekb"]).update(
+        in_transit=50, expected_at=datetime.date(2026, 12, 9))
+    cart = ordering.get_cart(owner, company)
+    line = ordering.add_to_cart(cart, product, Decimal(30), warehouse=shop["ekb"])
+    options = ordering.checkout_options(cart, pricing.context_for_company(company), now=MORNING)
+    assert options.line_dates[line.pk] == datetime.date(2026, 12, 9)
+    assert options.dates[0] == datetime.date(2026, 12, 9)
+    with pytest.raises(CheckoutError):
+        place(cart, shop, ship_date=datetime.date(2026, 12, 3))
