@@ -37,3 +37,27 @@ class TeamError(B2BCabinetError):
 
 class InvitationError(TeamError):
     """An invitation that cannot be accepted: unknown, used, revoked, expired, or meant for another account."""
+
+
+class OrderingError(B2BCabinetError):
+    """A cart, checkout or order action that cannot be done; the message is translated for the buyer."""
+
+
+class QuantityError(OrderingError):
+    """A quantity that breaks the product's rules (minimum, step, pack size)."""
+
+
+class OutOfStockError(OrderingError):
+    """Not enough free stock to reserve for an order line; ``item`` is (product id, variant id, warehouse id)."""
+
+    def __init__(self, message: str, item: tuple | None = None):
+        super().__init__(message)
+        self.item = item
+
+
+class CreditLimitExceeded(OrderingError):
+    """The credit policy blocks the order: the contract's limit would be exceeded."""
+
+
+class CheckoutError(OrderingError):
+    """The checkout form names something impossible (a foreign legal entity, a closed ship date…)."""

@@ -9,6 +9,7 @@ import domain modules lazily, inside the method.
 
 from .accounts import AuditAction, CabinetAuditEvent, Invitation
 from .base import CompanyScopedQuerySet, ExternalIdMixin, TimestampedMixin
+from .carts import Cart, CartLine, SavedList, SavedListLine
 from .catalog import (
     Brand,
     Category,
@@ -23,7 +24,18 @@ from .catalog import (
 from .customers import Company, CompanyGroup, Contract, LegalEntity, Membership, Region, RegionAssortmentRule
 from .leads import DistributorApplication, LeadFormField, LeadFormPage, LeadKind, LeadSubmission
 from .marketing import CaseStudyIndexPage, CaseStudyPage, Segment, SegmentLandingPage
-from .orders import TRANSITIONS, Order, OrderLine, OrderStatus
+from .notifications import Notification
+from .orders import (
+    TRANSITIONS,
+    DeliveryMethod,
+    EventSource,
+    Order,
+    OrderCounter,
+    OrderEvent,
+    OrderLine,
+    OrderPart,
+    OrderStatus,
+)
 from .pages import CabinetPage, CatalogPage, ContentPage
 from .pricing import CurrencyRate, DiscountRule, Price, PriceType
 from .settings import SellerRequisites
@@ -36,6 +48,8 @@ __all__ = [
     "Brand",
     "CabinetAuditEvent",
     "CabinetPage",
+    "Cart",
+    "CartLine",
     "CaseStudyIndexPage",
     "CaseStudyPage",
     "CatalogPage",
@@ -47,8 +61,10 @@ __all__ = [
     "ContentPage",
     "Contract",
     "CurrencyRate",
+    "DeliveryMethod",
     "DiscountRule",
     "DistributorApplication",
+    "EventSource",
     "ExchangeNode",
     "ExchangeSession",
     "ExternalIdMixin",
@@ -61,8 +77,12 @@ __all__ = [
     "LeadSubmission",
     "LegalEntity",
     "Membership",
+    "Notification",
     "Order",
+    "OrderCounter",
+    "OrderEvent",
     "OrderLine",
+    "OrderPart",
     "OrderStatus",
     "Price",
     "PriceType",
@@ -74,6 +94,8 @@ __all__ = [
     "PropertyValue",
     "Region",
     "RegionAssortmentRule",
+    "SavedList",
+    "SavedListLine",
     "Segment",
     "SegmentLandingPage",
     "SellerRequisites",

@@ -7,7 +7,7 @@ A new cabinet view must declare ``required_action``; a URL with parameters must 
 import pytest
 
 from b2b_cabinet.cabinet import urls as cabinet_urls
-from b2b_cabinet.models import Invitation, Membership
+from b2b_cabinet.models import Cart, CartLine, Invitation, Membership, SavedList, SavedListLine
 from b2b_cabinet.permissions import MATRIX, ON_BEHALF_ROLE, PUBLIC, SIGNED_IN, STAFF, Access
 from tests import factories as f
 
@@ -29,7 +29,13 @@ def world(pages, alpha, beta):
     company.manager = manager
     company.save()
     members["on_behalf"] = manager
-    f.order(company, number="A-SECRET-1")
+    order = f.order(company, number="A-SECRET-1", po_number="A-SECRET-1")
+    product = f.product(sku="A-SECRET-1")
+    f.order_line(order, product)
+    cart_line = CartLine.objects.create(cart=Cart.objects.create(user=owner, company=company), product=product,
+                                        quantity=1)
+    saved = SavedList.objects.create(company=company, owner=owner, name="A-SECRET-1")
+    saved_line = SavedListLine.objects.create(saved_list=saved, product=product, quantity=1)
     target = Membership.objects.get(user=members["viewer"])
     invitation = Invitation.objects.create(company=company, email="irina@example.com", token_hash="x" * 64,
                                            expires_at="2099-01-01T00:00Z")
@@ -39,6 +45,15 @@ def world(pages, alpha, beta):
         "team_invitation_revoke": {"pk": invitation.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "invitation_accept": {"token": "made-up"},
+        "cart_line_update": {"pk": cart_line.pk},
+        "cart_line_remove": {"pk": cart_line.pk},
+        "order_detail": {"pk": order.pk},
+        "order_cancel": {"pk": order.pk},
+        "order_repeat": {"pk": order.pk},
+        "list_detail": {"pk": saved.pk},
+        "list_to_cart": {"pk": saved.pk},
+        "list_delete": {"pk": saved.pk},
+        "list_line_remove": {"pk": saved.pk, "line_pk": saved_line.pk},
     }
     return {"company": company, "members": members, "samples": samples, "beta_owner": beta[1],
             "cabinet": pages["cabinet"]}
@@ -103,3 +118,7 @@ def test_another_companys_owner_sees_nothing_of_alpha_at_any_url(client, world, 
     viewer = Membership.objects.get(user=world["members"]["viewer"])
     assert viewer.is_active and viewer.role == "viewer"
     assert Invitation.objects.pending().filter(company=world["company"]).exists()
+    # Nothing of «Альфа»'s was changed by another company's POSTs.
+    assert SavedList.objects.filter(company=world["company"]).exists()
+    assert CartLine.objects.filter(cart__company=world["company"]).exists()
+    assert world["company"].orders.get().status == "new"
