@@ -152,11 +152,11 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, text: str):
-        """Match SKU or barcode exactly, or every word of the name."""
+        """Match SKU or barcode exactly, an SKU prefix, or every word in the name or SKU."""
         text = (text or "").strip()
         if not text:
             return self
-        exact = models.Q(sku__iexact=text) | models.Q(barcode=text)
+        exact = models.Q(sku__iexact=text) | models.Q(barcode=text) | models.Q(sku__istartswith=text)
         words = models.Q()
         for word in text.split():
             words &= models.Q(name__icontains=word) | models.Q(sku__icontains=word)
@@ -209,7 +209,14 @@ class Product(ExternalIdMixin, TimestampedMixin):
         verbose_name_plural = _("products")
         ordering = ["name"]
         constraints = [unique_external_id("product")]
-        indexes = [models.Index(fields=["category", "is_active", "name"], name="b2b_product_cat_active")]
+        # Listings are ordered by name and filtered by activity, category or brand; these let a page of
+        # 150,000 products stop after its rows instead of sorting them all. The PostgreSQL trigram and
+        # SKU-prefix indexes for search are created by migration 0003 (they are backend-specific).
+        indexes = [
+            models.Index(fields=["category", "is_active", "name"], name="b2b_product_cat_active"),
+            models.Index(fields=["is_active", "name", "id"], name="b2b_product_active_name"),
+            models.Index(fields=["brand", "is_active", "name"], name="b2b_product_brand_active"),
+        ]
 
     def __str__(self):
         return f"{self.sku} {self.name}".strip()

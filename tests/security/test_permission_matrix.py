@@ -7,7 +7,7 @@ A new cabinet view must declare ``required_action``; a URL with parameters must 
 import pytest
 
 from b2b_cabinet.cabinet import urls as cabinet_urls
-from b2b_cabinet.models import Invitation, Membership
+from b2b_cabinet.models import Invitation, Membership, Region
 from b2b_cabinet.permissions import MATRIX, ON_BEHALF_ROLE, PUBLIC, SIGNED_IN, STAFF, Access
 from tests import factories as f
 
@@ -30,6 +30,12 @@ def world(pages, alpha, beta):
     company.save()
     members["on_behalf"] = manager
     f.order(company, number="A-SECRET-1")
+    # A product «Бета»'s region does not offer: its page must answer 404 to «Бета».
+    product = f.product(name="Только для Альфы", sku="ALPHA-ONLY")
+    beta_region = Region.objects.create(name="Регион Беты")
+    beta_region.assortment_rules.create(mode="exclude", product=product)
+    beta[0].region = beta_region
+    beta[0].save()
     target = Membership.objects.get(user=members["viewer"])
     invitation = Invitation.objects.create(company=company, email="irina@example.com", token_hash="x" * 64,
                                            expires_at="2099-01-01T00:00Z")
@@ -39,6 +45,7 @@ def world(pages, alpha, beta):
         "team_invitation_revoke": {"pk": invitation.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "invitation_accept": {"token": "made-up"},
+        "catalogue_product": {"pk": product.pk},
     }
     return {"company": company, "members": members, "samples": samples, "beta_owner": beta[1],
             "cabinet": pages["cabinet"]}
