@@ -100,7 +100,8 @@ class AddToCartView(RoleRequiredMixin, View):
             messages.error(request, _("Enter a quantity greater than zero."))
             return HttpResponseRedirect(back)
         context = pricing_context(request)
-        product = get_object_or_404(context.assortment.filter(Product.objects.active()), pk=form.cleaned_data["product"])
+        visible = context.assortment.filter(Product.objects.active())
+        product = get_object_or_404(visible, pk=form.cleaned_data["product"])
         variant = None
         if form.cleaned_data["variant"]:
             variant = get_object_or_404(product.variants.filter(is_active=True), pk=form.cleaned_data["variant"])
