@@ -72,6 +72,18 @@ DEFAULTS: dict[str, Setting] = {
     ),
     "LOGIN_FAILURE_WINDOW": Setting(15 * 60, (int,), "Seconds a failed cabinet sign-in is remembered."),
     "INVITATION_DAYS": Setting(7, (int,), "Days an invitation to a company's team stays valid."),
+    "ORDER_NUMBER_PREFIX": Setting("A-", (str,), "Prefix of order numbers (A-000123; parts A-000123/1)."),
+    "RESERVE_STOCK": Setting(True, (bool,), "Reserve free stock when an order is placed (refuse if short)."),
+    "CREDIT_POLICY": Setting("off", (str,), "What an order over the contract's credit limit does: off, warn or block."),
+    "OUTSTANDING_DEBT_FUNCTION": Setting(
+        "b2b_cabinet.ordering.credit.outstanding_debt", (str,),
+        "Dotted path of a function (contract) -> Decimal debt, used by the credit policy.",
+    ),
+    "SHIP_DATE_HORIZON_DAYS": Setting(60, (int,), "How many days ahead the checkout calendar offers ship dates."),
+    "NOTIFICATION_CHANNELS": Setting(
+        ("b2b_cabinet.notifications.cabinet_channel", "b2b_cabinet.notifications.email_channel"), (list, tuple),
+        "Dotted paths of callables (event) called after an order status change is committed.",
+    ),
 }
 
 

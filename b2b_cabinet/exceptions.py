@@ -33,3 +33,19 @@ class TeamError(B2BCabinetError):
 
 class InvitationError(TeamError):
     """An invitation that cannot be accepted: unknown, used, revoked, expired, or meant for another account."""
+
+
+class OrderingError(B2BCabinetError):
+    """A cart, checkout or order action that cannot be done; the message is translated for the buyer."""
+
+
+class QuantityError(OrderingError):
+    """A quantity that breaks the product's rules (minimum, step, pack size)."""
+
+
+class OutOfStockError(OrderingError):
+    """Not enough free stock to reserve for an order line."""
+
+
+class CreditLimitExceeded(OrderingError):
+    """The credit policy blocks the order: the contract's limit would be exceeded."""

@@ -9,6 +9,7 @@ import domain modules lazily, inside the method.
 
 from .accounts import AuditAction, CabinetAuditEvent, Invitation
 from .base import CompanyScopedQuerySet, ExternalIdMixin, TimestampedMixin
+from .carts import Cart, CartLine, SavedList, SavedListLine
 from .catalog import (
     Brand,
     Category,
@@ -21,7 +22,18 @@ from .catalog import (
     Unit,
 )
 from .customers import Company, CompanyGroup, Contract, LegalEntity, Membership, Region, RegionAssortmentRule
-from .orders import TRANSITIONS, Order, OrderLine, OrderStatus
+from .notifications import Notification
+from .orders import (
+    TRANSITIONS,
+    DeliveryMethod,
+    EventSource,
+    Order,
+    OrderCounter,
+    OrderEvent,
+    OrderLine,
+    OrderPart,
+    OrderStatus,
+)
 from .pages import CabinetPage, CatalogPage, ContentPage
 from .pricing import CurrencyRate, DiscountRule, Price, PriceType
 from .settings import SellerRequisites
@@ -34,6 +46,8 @@ __all__ = [
     "Brand",
     "CabinetAuditEvent",
     "CabinetPage",
+    "Cart",
+    "CartLine",
     "CatalogPage",
     "Category",
     "ClosedDay",
@@ -43,7 +57,9 @@ __all__ = [
     "ContentPage",
     "Contract",
     "CurrencyRate",
+    "DeliveryMethod",
     "DiscountRule",
+    "EventSource",
     "ExchangeNode",
     "ExchangeSession",
     "ExternalIdMixin",
@@ -52,8 +68,12 @@ __all__ = [
     "Invitation",
     "LegalEntity",
     "Membership",
+    "Notification",
     "Order",
+    "OrderCounter",
+    "OrderEvent",
     "OrderLine",
+    "OrderPart",
     "OrderStatus",
     "Price",
     "PriceType",
@@ -65,6 +85,8 @@ __all__ = [
     "PropertyValue",
     "Region",
     "RegionAssortmentRule",
+    "SavedList",
+    "SavedListLine",
     "SellerRequisites",
     "StockLevel",
     "TimestampedMixin",

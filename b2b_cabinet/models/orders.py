@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from b2b_cabinet.exceptions import InvalidStatusTransition
 
 from .base import CompanyScopedQuerySet, TimestampedMixin
-from .catalog import Product, ProductVariant
+from .catalog import Producer, Product, ProductVariant
 from .customers import Company, Contract, LegalEntity
 from .stock import Warehouse
+from .sync import ExchangeNode
 
 
 class OrderStatus(models.TextChoices):
@@ -38,7 +39,27 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Order(TimestampedMixin):
+class DeliveryMethod(models.TextChoices):
+    """How the goods reach the buyer."""
+
+    PICKUP = "pickup", _("pickup from the warehouse")
+    DELIVERY = "delivery", _("delivery to an address")
+
+
+class StatusMachineMixin:
+    """``can_change_status``/``check_transition`` for anything with a ``status`` field."""
+
+    def can_change_status(self, target: str) -> bool:
+        """Whether the status machine allows moving to ``target``."""
+        return target in TRANSITIONS.get(self.status, frozenset())
+
+    def check_transition(self, target: str) -> None:
+        """Raise ``InvalidStatusTransition`` unless the move is allowed."""
+        if not self.can_change_status(target):
+            raise InvalidStatusTransition(self.status, target)
+
+
+class Order(StatusMachineMixin, TimestampedMixin):
     """A buyer's order; later split into parts by warehouse and producer."""
 
     number = models.CharField(_("number"), max_length=40, unique=True)
@@ -56,6 +77,13 @@ class Order(TimestampedMixin):
     po_number = models.CharField(_("PO number"), max_length=100, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     ship_date = models.DateField(_("ship date"), null=True, blank=True)
+    delivery_method = models.CharField(_("delivery"), max_length=20, choices=DeliveryMethod,
+                                       default=DeliveryMethod.PICKUP)
+    delivery_address = models.CharField(_("delivery address"), max_length=500, blank=True)
+    pickup_warehouse = models.ForeignKey(Warehouse, verbose_name=_("pickup warehouse"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+    placed_on_behalf = models.BooleanField(_("placed on behalf"), default=False)
+    reserved = models.BooleanField(_("stock reserved"), default=False, editable=False)
 
     objects = CompanyScopedQuerySet.as_manager()
 
@@ -69,14 +97,113 @@ class Order(TimestampedMixin):
     def __str__(self):
         return self.number
 
-    def can_change_status(self, target: str) -> bool:
-        """Whether the status machine allows moving to ``target``."""
-        return target in TRANSITIONS.get(self.status, frozenset())
 
-    def check_transition(self, target: str) -> None:
-        """Raise ``InvalidStatusTransition`` unless the move is allowed."""
-        if not self.can_change_status(target):
-            raise InvalidStatusTransition(self.status, target)
+class OrderPartQuerySet(CompanyScopedQuerySet):
+    """Parts are scoped through their order."""
+
+    company_path = "order__company"
+
+
+class OrderPart(StatusMachineMixin, models.Model):
+    """The share of an order shipped from one warehouse by one producer, sent to that producer's 1C base."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField(_("part"))
+    number = models.CharField(_("number"), max_length=50, unique=True)
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    producer = models.ForeignKey(Producer, verbose_name=_("producer"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    exchange_node = models.ForeignKey(ExchangeNode, verbose_name=_("exchange node"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="order_parts")
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus, default=OrderStatus.NEW)
+    ship_date = models.DateField(_("ship date"), null=True, blank=True)
+    total = models.DecimalField(_("total"), max_digits=16, decimal_places=2, default=0)
+
+    objects = OrderPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order part")
+        verbose_name_plural = _("order parts")
+        ordering = ["order", "index"]
+        constraints = [models.UniqueConstraint(fields=["order", "index"], name="b2b_orderpart_unique_index")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def company(self):
+        return self.order.company
+
+
+class OrderCounter(models.Model):
+    """One row per number prefix; placing an order increments it under a row lock (never ``max()+1``)."""
+
+    prefix = models.CharField(max_length=20, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("order number counter")
+        verbose_name_plural = _("order number counters")
+
+    def __str__(self):
+        return f"{self.prefix}{self.value}"
+
+
+class EventSource(models.TextChoices):
+    """Who caused a status change."""
+
+    PARTNER = "partner", _("partner")
+    STAFF = "staff", _("staff")
+    ONEC = "1c", _("1C")
+    SYSTEM = "system", _("system")
+
+
+class OrderEventQuerySet(CompanyScopedQuerySet):
+    """Append-only: no bulk updates or deletes."""
+
+    company_path = "order__company"
+
+    def update(self, **kwargs):
+        raise TypeError("Order events are append-only.")
+
+    def delete(self):
+        raise TypeError("Order events are append-only.")
+
+
+class OrderEvent(models.Model):
+    """One entry of an order's timeline: who (partner, staff, 1C) moved what from which status to which."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    part = models.ForeignKey(OrderPart, verbose_name=_("order part"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_repr = models.CharField(_("who"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=EventSource, default=EventSource.PARTNER)
+    from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = OrderEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["order", "created_at", "pk"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.part or self.order}: {self.from_status or '—'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Order events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Order events are append-only.")
 
 
 class OrderLineQuerySet(CompanyScopedQuerySet):
@@ -89,6 +216,7 @@ class OrderLine(models.Model):
     """A line of an order. Name, SKU and price are copied so later catalogue changes don't rewrite history."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    part = models.ForeignKey(OrderPart, null=True, blank=True, on_delete=models.SET_NULL, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     variant = models.ForeignKey(ProductVariant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     warehouse = models.ForeignKey(Warehouse, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
