@@ -30,7 +30,7 @@ def _run(statements):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('b2b_cabinet', '0002_pricing_accounts'),
+        ('b2b_cabinet', '0003_ordering'),
     ]
 
     operations = [

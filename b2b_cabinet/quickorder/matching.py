@@ -41,6 +41,7 @@ class QuickOrderResult:
     matched: list[Match] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
     added: list = field(default_factory=list)  # cart lines, once applied
+    notes: list[LineProblem] = field(default_factory=list)  # added, but not quite as asked (rounded up)
 
     @property
     def problem_text(self) -> str:
@@ -121,18 +122,27 @@ def add_matches_to_cart(cart, result: QuickOrderResult, *, warehouse=None, actor
     from django.db import transaction
 
     from b2b_cabinet.exceptions import OrderingError
-    from b2b_cabinet.ordering import add_to_cart
+    from b2b_cabinet.ordering import add_to_cart, quantity_rule
 
     kept = []
+    # One transaction: the savepoints of each add are cheap, and a crash leaves no half-filled cart.
     with transaction.atomic():
         for match in result.matched:
+            text = f"{match.line.sku}\t{match.line.quantity.normalize():f}"
+            wanted = Decimal(match.line.quantity)
+            # Below the minimum or not a whole number of packs: round up and say so, as a sales
+            # manager would, rather than refuse the line.
+            quantity = quantity_rule(match.product).round_up(wanted)
             try:
-                line = add_to_cart(cart, match.product, Decimal(match.line.quantity), variant=match.variant,
-                                   warehouse=warehouse, actor=actor)
+                line = add_to_cart(cart, match.product, quantity, variant=match.variant, warehouse=warehouse,
+                                   actor=actor)
             except OrderingError as exc:
-                text = f"{match.line.sku}\t{match.line.quantity.normalize():f}"
                 result.problems.append(LineProblem(match.line.number, text, str(exc)))
                 continue
+            if quantity != wanted:
+                result.notes.append(LineProblem(match.line.number, text, _(
+                    "Rounded up from %(wanted)s to %(quantity)s: the minimum or pack size of this product."
+                ) % {"wanted": f"{wanted.normalize():f}", "quantity": f"{quantity.normalize():f}"}))
             kept.append(match)
             result.added.append(line)
     result.matched = kept
