@@ -33,14 +33,14 @@ def test_unreadable_quantities_are_none(text):
 def test_pasted_lines_split_by_tab_semicolon_or_last_space_and_skip_the_header():
     lines, problems = quickorder.parse_text(
         "Артикул\tКоличество\nEL-1\t15\nEL-2;2,5\nВА 47-29 16А 3\n\nEL-3 1\u00a0000\n")
-    assert [(l.number, l.sku, l.quantity) for l in lines] == [
+    assert [(line.number, line.sku, line.quantity) for line in lines] == [
         (2, "EL-1", 15), (3, "EL-2", Decimal("2.5")), (4, "ВА 47-29 16А", 3), (6, "EL-3", 1000)]
     assert problems == []
 
 
 def test_lines_without_quantity_or_with_a_bad_one_come_back_with_the_reason():
     lines, problems = quickorder.parse_text("EL-1\t15\nEL-2\nEL-3\tмного\nEL-4\t0")
-    assert [l.sku for l in lines] == ["EL-1"]
+    assert [line.sku for line in lines] == ["EL-1"]
     assert [(p.number, p.reason) for p in problems] == [
         (2, "No quantity in this line."), (3, "The quantity “много” is not a number."),
         (4, "The quantity must be more than zero.")]
@@ -54,12 +54,12 @@ def test_too_many_lines_are_refused_whole():
 def test_csv_in_windows_1251_with_semicolons_and_a_header_is_read():
     data = "Количество;Артикул\n3;ЭЛ-1\n".encode("cp1251")
     lines, _ = quickorder.parse_csv(data)
-    assert [(l.sku, l.quantity) for l in lines] == [("ЭЛ-1", 3)]
+    assert [(line.sku, line.quantity) for line in lines] == [("ЭЛ-1", 3)]
 
 
 def test_utf8_csv_with_bom_is_read():
     lines, _ = quickorder.parse_csv("\ufeffEL-1,4\n".encode())
-    assert [(l.sku, l.quantity) for l in lines] == [("EL-1", 4)]
+    assert [(line.sku, line.quantity) for line in lines] == [("EL-1", 4)]
 
 
 def xlsx(rows) -> bytes:
@@ -75,7 +75,7 @@ def test_xlsx_gives_cached_values_and_never_evaluates_formulas():
     data = xlsx([["SKU", "Qty"], ["EL-1", 15], ["EL-2", "=1+1"], [123456, 2.0]])
     lines, problems = quickorder.parse_upload("order.xlsx", data)
     # openpyxl wrote no cached value for the formula: the line comes back instead of "2".
-    assert [(l.sku, l.quantity) for l in lines] == [("EL-1", 15), ("123456", 2)]
+    assert [(line.sku, line.quantity) for line in lines] == [("EL-1", 15), ("123456", 2)]
     assert [p.number for p in problems] == [3]
 
 
@@ -125,7 +125,7 @@ def test_the_page_puts_matches_in_the_cart_rounds_up_packs_and_returns_the_rest(
     response = buyer.post(URL, {"text": "Артикул\tКол-во\nMVA20-1-016-C\t15\nROZ-2\t3\nNOPE-1\t2"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert {(l.product.sku, l.quantity) for l in CartLine.objects.all()} == {("MVA20-1-016-C", 15), ("ROZ-2", 10)}
+    assert {(c.product.sku, c.quantity) for c in CartLine.objects.all()} == {("MVA20-1-016-C", 15), ("ROZ-2", 10)}
     assert "Rounded up from 3 to 10" in html
     assert "No product with SKU or barcode “NOPE-1”" in html
     assert "NOPE-1\t2</textarea>" in html  # the unmatched line is back in the box
