@@ -1,6 +1,6 @@
 """Catalogue: categories, products, variants (1C characteristics), properties, units, brands, producers."""
 
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 from .base import ExternalIdMixin, TimestampedMixin, unique_external_id
@@ -157,9 +157,16 @@ class ProductQuerySet(models.QuerySet):
         if not text:
             return self
         exact = models.Q(sku__iexact=text) | models.Q(barcode=text) | models.Q(sku__istartswith=text)
+        # SQLite's LIKE folds case for ASCII only: "автомат" would miss "Автомат". There, each
+        # non-ASCII word also tries its lower, upper and capitalised forms (PostgreSQL's UPPER folds all).
+        sqlite = connections[self.db].vendor == "sqlite"
         words = models.Q()
         for word in text.split():
-            words &= models.Q(name__icontains=word) | models.Q(sku__icontains=word)
+            forms = {word, word.lower(), word.upper(), word.capitalize()} if sqlite and not word.isascii() else {word}
+            match = models.Q(sku__icontains=word)
+            for form in forms:
+                match |= models.Q(name__icontains=form)
+            words &= match
         return self.filter(exact | words)
 
 

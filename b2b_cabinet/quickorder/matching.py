@@ -75,16 +75,21 @@ def suggest(text: str, limit: int = 3) -> tuple[str, ...]:
     """Up to ``limit`` "SKU — name" strings of products whose SKU resembles ``text``.
 
     Candidates share the text's beginning (an indexed range on the SKU, in the case typed and in
-    upper case); they are ranked by similarity, so a typo in the last characters is found.
+    upper case; first most of it, then its first half); they are ranked by similarity, so a typo
+    anywhere after the first few characters is found. At most two queries.
     """
     key = text.strip().upper()
     if len(key) < 3:
         return ()
-    prefix = key[: max(3, len(key) - 3)]
-    q = Q()
-    for p in {prefix, text.strip()[: len(prefix)]}:
-        q |= Q(sku__gte=p, sku__lt=p + "\uffff")
-    rows = list(Product.objects.active().filter(q).values_list("sku", "name")[:200])
+    rows = []
+    # A typo near the end keeps a long common prefix; one in the middle only a short one.
+    for length in dict.fromkeys((max(3, len(key) - 3), max(3, len(key) // 2))):
+        q = Q()
+        for prefix in {key[:length], text.strip()[:length]}:
+            q |= Q(sku__gte=prefix, sku__lt=prefix + "\uffff")
+        rows = list(Product.objects.active().filter(q).values_list("sku", "name")[:200])
+        if rows:
+            break
     ranked = sorted(rows, key=lambda r: -difflib.SequenceMatcher(None, key, r[0].upper()).ratio())
     return tuple(f"{sku} — {name}" for sku, name in ranked[:limit])
 
