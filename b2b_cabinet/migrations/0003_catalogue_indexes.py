@@ -36,11 +36,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='product',
-            index=models.Index(fields=['is_active', 'name', 'id'], name='b2b_product_active_name'),
+            index=models.Index(fields=['name', 'id'], name='b2b_product_name_id'),
         ),
         migrations.AddIndex(
             model_name='product',
-            index=models.Index(fields=['brand', 'is_active', 'name'], name='b2b_product_brand_active'),
+            index=models.Index(fields=['brand', 'name', 'id'], name='b2b_product_brand_name'),
         ),
         migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD)),
     ]

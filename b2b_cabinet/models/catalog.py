@@ -216,13 +216,15 @@ class Product(ExternalIdMixin, TimestampedMixin):
         verbose_name_plural = _("products")
         ordering = ["name"]
         constraints = [unique_external_id("product")]
-        # Listings are ordered by name and filtered by activity, category or brand; these let a page of
-        # 150,000 products stop after its rows instead of sorting them all. The PostgreSQL trigram and
+        # Listings are ordered by (name, id) and filtered by category or brand; these let a page of
+        # 150,000 products stop after its rows instead of sorting them all. ``is_active`` is not a
+        # leading column: Django writes ``WHERE is_active`` (a bare column) on SQLite, which cannot
+        # seek an index on it, and nearly every product is active anyway. The PostgreSQL trigram and
         # SKU-prefix indexes for search are created by migration 0003 (they are backend-specific).
         indexes = [
             models.Index(fields=["category", "is_active", "name"], name="b2b_product_cat_active"),
-            models.Index(fields=["is_active", "name", "id"], name="b2b_product_active_name"),
-            models.Index(fields=["brand", "is_active", "name"], name="b2b_product_brand_active"),
+            models.Index(fields=["name", "id"], name="b2b_product_name_id"),
+            models.Index(fields=["brand", "name", "id"], name="b2b_product_brand_name"),
         ]
 
     def __str__(self):

@@ -60,8 +60,12 @@ def _lookup(texts: list[str]) -> tuple[dict[str, list[Product]], dict[str, list[
     for start in range(0, len(texts), _CHUNK):
         chunk = texts[start:start + _CHUNK]
         wanted = set().union(*(_variants_of(t) for t in chunk))
-        rows = (Product.objects.active().select_related("category", "unit")
-                .filter(Q(sku__in=wanted) | Q(barcode__in=chunk)))
+        active = Product.objects.active().select_related("category", "unit")
+        # Two queries, each on its index (SQLite scans for an OR); only digits can be a barcode.
+        rows = list(active.filter(sku__in=wanted))
+        digits = [t for t in chunk if t.isdigit()]
+        if digits:
+            rows += list(active.filter(barcode__in=digits))
         for product in rows:
             for key in {product.sku.upper(), product.barcode.upper()} - {""}:
                 products.setdefault(key, {})[product.pk] = product
