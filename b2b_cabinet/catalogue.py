@@ -64,6 +64,25 @@ class CappedPaginator(Paginator):
         self.truncated = found > RESULT_LIMIT
         return min(found, RESULT_LIMIT)
 
+    def get_page(self, number):
+        """Like Django's, but a first page that is not full needs no count: its length is the count.
+
+        A search for a rare word scans the table once instead of twice (count, then rows).
+        """
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        if number <= 1:
+            rows = list(self.object_list[: self.per_page + 1])
+            if len(rows) <= self.per_page:
+                self.truncated = False
+                self.__dict__["count"] = len(rows)
+                return self._get_page(rows, 1, self)
+            _ = self.count  # the capped count, for "page 1 of N"; the rows are already here
+            return self._get_page(rows[: self.per_page], 1, self)
+        return super().get_page(number)
+
 
 def root_categories() -> QuerySet[Category]:
     """Top-level active categories, in 1C order."""
