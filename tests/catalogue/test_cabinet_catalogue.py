@@ -121,3 +121,15 @@ def test_the_count_stops_at_the_result_limit(world, monkeypatch):
     listing = list_products(filters=CatalogueFilter(), context=context_for_company(world.company), page_size=1)
     assert listing.page.paginator.count == 2 and listing.truncated
     assert RESULT_LIMIT == 1000
+
+
+def test_a_short_first_page_is_its_own_count_so_the_table_is_scanned_once(world):
+    with CaptureQueriesContext(connection) as captured:
+        listing = list_products(filters=CatalogueFilter(query="выключатель"), context=context_for_company(world.company))
+    assert listing.page.paginator.count == 1
+    assert not any("COUNT(" in q["sql"] for q in captured)
+
+
+def test_a_whole_sku_in_any_case_shows_just_that_product(buyer, world):
+    f.product(name="Похожий MVA20-1-016-C-EXTRA", sku="MVA20-1-016-C-EXTRA")
+    assert skus(buyer.get(URL, {"q": "mva20-1-016-c"})) == {"MVA20-1-016-C"}
