@@ -44,8 +44,16 @@ class QuantityError(OrderingError):
 
 
 class OutOfStockError(OrderingError):
-    """Not enough free stock to reserve for an order line."""
+    """Not enough free stock to reserve for an order line; ``item`` is (product id, variant id, warehouse id)."""
+
+    def __init__(self, message: str, item: tuple | None = None):
+        super().__init__(message)
+        self.item = item
 
 
 class CreditLimitExceeded(OrderingError):
     """The credit policy blocks the order: the contract's limit would be exceeded."""
+
+
+class CheckoutError(OrderingError):
+    """The checkout form names something impossible (a foreign legal entity, a closed ship date…)."""

@@ -217,9 +217,14 @@ class OrderViewSet(B2BModelViewSet):
     list_filter = ["status", "created_at"]
     list_export = ["number", "company", "contract", "legal_entity", "status", "total", "currency", "created_at"]
     search_fields = ["number", "company__name", "po_number"]
+    # No "status": statuses change only through ordering.set_order_status (timeline, stock, notifications).
     form_fields = [
-        "number", "company", "contract", "legal_entity", "status", "currency", "total", "po_number", "comment",
-        "ship_date",
+        "number", "company", "contract", "legal_entity", "currency", "total", "po_number", "comment", "ship_date",
+    ]
+    inspect_view_fields = [
+        "number", "company", "contract", "legal_entity", "status", "created_by", "placed_on_behalf", "total",
+        "currency", "delivery_method", "delivery_address", "pickup_warehouse", "ship_date", "po_number", "comment",
+        "created_at",
     ]
     copy_view_enabled = False
 
@@ -259,6 +264,9 @@ class CabinetAuditEventViewSet(B2BModelViewSet):
     form_fields = ["action"]
 
 
+from b2b_cabinet.ordering_viewsets import ORDERING_VIEWSETS  # noqa: E402 (it builds on the classes above)
+
+
 class B2BViewSetGroup(ViewSetGroup):
     """The "B2B" admin menu."""
 
@@ -272,6 +280,7 @@ class B2BViewSetGroup(ViewSetGroup):
         MembershipViewSet,
         RegionViewSet,
         OrderViewSet,
+        *ORDERING_VIEWSETS,
         CabinetAuditEventViewSet,
         ProductViewSet,
         ProductVariantViewSet,

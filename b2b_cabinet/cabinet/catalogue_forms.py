@@ -1,6 +1,5 @@
-"""Forms of the cabinet catalogue and quick order: filters, "add to cart", pasted or uploaded lines."""
+"""Forms of the cabinet catalogue and quick order: filters, pasted or uploaded lines."""
 
-from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,17 +33,6 @@ class CatalogueFilterForm(forms.Form):
         return CatalogueFilter(query=(data.get("q") or "").strip(), category=data.get("category"),
                                brand=data.get("brand"), warehouse=data.get("warehouse"),
                                in_stock=bool(data.get("in_stock")))
-
-
-class AddToCartForm(forms.Form):
-    """Quantity and (optionally) the warehouse to ship from; posted from a listing row or a product page."""
-
-    product = forms.IntegerField(widget=forms.HiddenInput)
-    variant = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.001"), max_digits=14, decimal_places=3,
-                                  initial=1)
-    warehouse = forms.IntegerField(label=_("Warehouse"), required=False)
-    next = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class QuickOrderForm(forms.Form):

@@ -1,18 +1,14 @@
-"""Cabinet catalogue and quick order: search and filters, product detail, "add to cart", pasted/uploaded lines.
+"""Cabinet catalogue and quick order: search and filters, product detail, pasted/uploaded lines.
 
 The views are thin: queries live in :mod:`b2b_cabinet.catalogue`, matching in
-:mod:`b2b_cabinet.quickorder`, and the cart changes in the ordering use-cases. Every form is an
+:mod:`b2b_cabinet.quickorder`, and the cart changes in the ordering use-cases; the "add to cart"
+forms post to the cart's own view (``cart_add`` in ``cart_views``). Every form is an
 ordinary GET or POST form, so the whole flow works without JavaScript.
 """
 
-from decimal import Decimal
 
-from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
-from django.views.generic import TemplateView, View
+from django.views.generic import TemplateView
 
 from b2b_cabinet import quickorder
 from b2b_cabinet.catalogue import (
@@ -24,11 +20,9 @@ from b2b_cabinet.catalogue import (
     serving_warehouses,
 )
 from b2b_cabinet.conf import b2b_settings
-from b2b_cabinet.exceptions import B2BCabinetError
-from b2b_cabinet.models import Product
 from b2b_cabinet.permissions import Action, can
 
-from .catalogue_forms import AddToCartForm, CatalogueFilterForm, QuickOrderForm
+from .catalogue_forms import CatalogueFilterForm, QuickOrderForm
 from .company import RoleRequiredMixin, pricing_context
 from .views import CabinetPageContextMixin
 
@@ -78,49 +72,6 @@ class ProductView(RoleRequiredMixin, CatalogueMixin, TemplateView):
         crumbs = [*product.category.get_ancestors(), product.category] if product.category else []
         variants = [v for v in product.variants.all() if v.is_active]
         return super().get_context_data(product=product, breadcrumbs=crumbs, variants=variants, **kwargs)
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
-
-
-class AddToCartView(RoleRequiredMixin, View):
-    """POST product, quantity and warehouse: add to the buyer's cart, then back where they were."""
-
-    required_action = Action.PLACE_ORDER
-    http_method_names = ["post"]
-
-    def post(self, request):
-        back = _safe_next(request, request.cabinet_page.cabinet_url("catalogue"))
-        form = AddToCartForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Enter a quantity greater than zero."))
-            return HttpResponseRedirect(back)
-        context = pricing_context(request)
-        visible = context.assortment.filter(Product.objects.active())
-        product = get_object_or_404(visible, pk=form.cleaned_data["product"])
-        variant = None
-        if form.cleaned_data["variant"]:
-            variant = get_object_or_404(product.variants.filter(is_active=True), pk=form.cleaned_data["variant"])
-        warehouse = None
-        if form.cleaned_data["warehouse"]:
-            warehouse = serving_warehouses(context).filter(pk=form.cleaned_data["warehouse"]).first()
-            if warehouse is None:
-                raise Http404
-        from b2b_cabinet.ordering import add_to_cart, get_cart
-
-        try:
-            add_to_cart(get_cart(request.user, request.company), product, form.cleaned_data["quantity"],
-                        variant=variant, warehouse=warehouse, actor=request.user)
-        except B2BCabinetError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("%(product)s: %(quantity)s added to the cart.") % {
-                "product": variant or product, "quantity": f"{Decimal(form.cleaned_data['quantity']).normalize():f}"})
-        return HttpResponseRedirect(back)
 
 
 class QuickOrderView(RoleRequiredMixin, CabinetPageContextMixin, TemplateView):

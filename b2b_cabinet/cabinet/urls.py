@@ -6,7 +6,7 @@ Every view here declares ``required_action`` (see ``b2b_cabinet.permissions``);
 
 from django.urls import path
 
-from . import catalogue_views, on_behalf_views, team_views, views
+from . import cart_views, catalogue_views, list_views, on_behalf_views, order_views, team_views, views
 
 app_name = "b2b_cabinet"
 
@@ -16,7 +16,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("catalogue/", catalogue_views.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/product/<int:pk>/", catalogue_views.ProductView.as_view(), name="catalogue_product"),
-    path("cart/add/", catalogue_views.AddToCartView.as_view(), name="cart_add"),
     path("quick-order/", catalogue_views.QuickOrderView.as_view(), name="quick_order"),
     path("price-list/", views.PriceListView.as_view(), name="price_list"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -36,4 +35,21 @@ urlpatterns = [
     path("on-behalf/", on_behalf_views.OnBehalfListView.as_view(), name="on_behalf"),
     path("on-behalf/start/", on_behalf_views.OnBehalfStartView.as_view(), name="on_behalf_start"),
     path("on-behalf/stop/", on_behalf_views.OnBehalfStopView.as_view(), name="on_behalf_stop"),
+    path("cart/", cart_views.CartView.as_view(), name="cart"),
+    path("cart/add/", cart_views.CartAddView.as_view(), name="cart_add"),
+    path("cart/lines/<int:pk>/", cart_views.CartLineUpdateView.as_view(), name="cart_line_update"),
+    path("cart/lines/<int:pk>/remove/", cart_views.CartLineRemoveView.as_view(), name="cart_line_remove"),
+    path("checkout/", cart_views.CheckoutView.as_view(), name="checkout"),
+    path("orders/", order_views.OrderListView.as_view(), name="orders"),
+    path("orders/<int:pk>/", order_views.OrderDetailView.as_view(), name="order_detail"),
+    path("orders/<int:pk>/cancel/", order_views.OrderCancelView.as_view(), name="order_cancel"),
+    path("orders/<int:pk>/repeat/", order_views.OrderRepeatView.as_view(), name="order_repeat"),
+    path("lists/", list_views.SavedListsView.as_view(), name="lists"),
+    path("lists/favourite/", list_views.FavouriteToggleView.as_view(), name="favourite_toggle"),
+    path("lists/<int:pk>/", list_views.SavedListDetailView.as_view(), name="list_detail"),
+    path("lists/<int:pk>/to-cart/", list_views.SavedListToCartView.as_view(), name="list_to_cart"),
+    path("lists/<int:pk>/delete/", list_views.SavedListDeleteView.as_view(), name="list_delete"),
+    path("lists/<int:pk>/lines/<int:line_pk>/remove/", list_views.SavedListLineRemoveView.as_view(),
+         name="list_line_remove"),
+    path("notifications/", order_views.NotificationListView.as_view(), name="notifications"),
 ]

@@ -83,7 +83,6 @@ class Order(StatusMachineMixin, TimestampedMixin):
     pickup_warehouse = models.ForeignKey(Warehouse, verbose_name=_("pickup warehouse"), null=True, blank=True,
                                          on_delete=models.PROTECT, related_name="+")
     placed_on_behalf = models.BooleanField(_("placed on behalf"), default=False)
-    reserved = models.BooleanField(_("stock reserved"), default=False, editable=False)
 
     objects = CompanyScopedQuerySet.as_manager()
 
@@ -119,6 +118,8 @@ class OrderPart(StatusMachineMixin, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=OrderStatus, default=OrderStatus.NEW)
     ship_date = models.DateField(_("ship date"), null=True, blank=True)
     total = models.DecimalField(_("total"), max_digits=16, decimal_places=2, default=0)
+    # Whether the part still holds reserved stock: released when it is cancelled or shipped.
+    reserved = models.BooleanField(_("stock reserved"), default=False, editable=False)
 
     objects = OrderPartQuerySet.as_manager()
 

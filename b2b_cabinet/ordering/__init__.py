@@ -21,19 +21,54 @@ from .cart import (
     remove_line,
     update_line,
 )
+from .checkout import CheckoutOptions, CheckoutRequest, checkout_options, place_order
+from .credit import CreditDecision, check_credit, outstanding_debt
+from .lists import (
+    AddResult,
+    add_to_list,
+    create_list,
+    favourites,
+    list_to_cart,
+    reorder,
+    save_cart_as_list,
+    toggle_favourite,
+)
+from .numbers import next_order_number
 from .quantities import QuantityRule, parse_quantity, quantity_rule
+from .status import StatusEvent, can_cancel, cancel_order, derived_status, set_order_status
 
 __all__ = [
+    "AddResult",
     "CartRow",
     "CartSummary",
+    "CheckoutOptions",
+    "CheckoutRequest",
+    "CreditDecision",
     "QuantityRule",
+    "StatusEvent",
     "add_to_cart",
+    "add_to_list",
+    "can_cancel",
+    "cancel_order",
     "cart_lines",
+    "check_credit",
+    "checkout_options",
     "clear_cart",
+    "create_list",
+    "derived_status",
+    "favourites",
     "get_cart",
+    "list_to_cart",
+    "next_order_number",
+    "outstanding_debt",
     "parse_quantity",
+    "place_order",
     "price_cart",
     "quantity_rule",
     "remove_line",
+    "reorder",
+    "save_cart_as_list",
+    "set_order_status",
+    "toggle_favourite",
     "update_line",
 ]

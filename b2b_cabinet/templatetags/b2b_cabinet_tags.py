@@ -48,6 +48,16 @@ def cabinet_bar(context):
         bar["current"] = getattr(request, "company", None) or resolve_company(request)
         membership = getattr(request, "membership", None)
         bar["can_manage_team"] = membership is not None and can(membership, Action.MANAGE_TEAM)
+    membership = getattr(request, "membership", None)
+    company = getattr(request, "company", None)
+    if membership is not None and company is not None:
+        from b2b_cabinet.notifications import unread_count
+
+        bar["can_order"] = can(membership, Action.PLACE_ORDER)
+        bar["can_manage_lists"] = can(membership, Action.MANAGE_LISTS)
+        bar["can_view_orders"] = can(membership, Action.VIEW_ORDERS)
+        bar["unread"] = unread_count(request.user, company)
+        bar["show_menu"] = True
     bar["is_staff"] = request.user.is_staff
     return bar
 

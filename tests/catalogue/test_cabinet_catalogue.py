@@ -125,7 +125,8 @@ def test_the_count_stops_at_the_result_limit(world, monkeypatch):
 
 def test_a_short_first_page_is_its_own_count_so_the_table_is_scanned_once(world):
     with CaptureQueriesContext(connection) as captured:
-        listing = list_products(filters=CatalogueFilter(query="выключатель"), context=context_for_company(world.company))
+        listing = list_products(filters=CatalogueFilter(query="выключатель"),
+                                context=context_for_company(world.company))
     assert listing.page.paginator.count == 1
     assert not any("COUNT(" in q["sql"] for q in captured)
 

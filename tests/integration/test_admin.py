@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from b2b_cabinet.models import CabinetAuditEvent
+from b2b_cabinet.models import CabinetAuditEvent, Cart, OrderEvent, OrderPart
 from b2b_cabinet.pricing_viewsets import PricingViewSetGroup
 from b2b_cabinet.viewsets import B2BModelViewSet, B2BViewSetGroup
 from tests import factories as f
@@ -11,8 +11,10 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 VIEWSETS = [vs() for vs in (*B2BViewSetGroup.items, *PricingViewSetGroup.items) if issubclass(vs, B2BModelViewSet)]
-# The audit log is read-only; tests/integration/test_audit_admin.py covers it.
-EDITABLE_VIEWSETS = [vs for vs in VIEWSETS if vs.model is not CabinetAuditEvent]
+# Read-only: the audit log (tests/integration/test_audit_admin.py) and the ordering records
+# (tests/ordering/test_admin.py).
+READ_ONLY = (CabinetAuditEvent, OrderPart, OrderEvent, Cart)
+EDITABLE_VIEWSETS = [vs for vs in VIEWSETS if vs.model not in READ_ONLY]
 
 
 

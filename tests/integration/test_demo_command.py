@@ -12,8 +12,11 @@ from b2b_cabinet.models import (
     ExchangeNode,
     ImportRun,
     Membership,
+    Order,
+    OrderPart,
     Price,
     Product,
+    SavedList,
     StockLevel,
     Warehouse,
 )
@@ -48,6 +51,15 @@ def test_demo_creates_pages_companies_and_logins_and_can_run_twice(settings, cli
     assert User.objects.filter(username="admin", is_superuser=True).count() == 1
     assert User.objects.get(username="manager@example.com").is_staff
     assert set(Membership.objects.filter(company__name="Альфа").values_list("role", flat=True)) == {"owner", "viewer"}
+
+    for name in ("Альфа", "Бета"):
+        orders = Order.objects.filter(company__name=name)
+        assert orders.count() == 5  # the second run placed no more
+        assert len(set(orders.values_list("status", flat=True))) >= 4
+        producers = set(OrderPart.objects.filter(order__company__name=name).values_list("producer", flat=True))
+        assert len(producers) == 2
+        assert SavedList.objects.filter(company__name=name, is_favourites=False).exists()
+    assert not OrderPart.objects.filter(exchange_node__isnull=True).exists()
 
     settings.DEBUG = False
     assert client.get("/").status_code == 200

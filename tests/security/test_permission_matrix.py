@@ -7,7 +7,7 @@ A new cabinet view must declare ``required_action``; a URL with parameters must 
 import pytest
 
 from b2b_cabinet.cabinet import urls as cabinet_urls
-from b2b_cabinet.models import Invitation, Membership, Region
+from b2b_cabinet.models import Cart, CartLine, Invitation, Membership, Region, SavedList, SavedListLine
 from b2b_cabinet.permissions import MATRIX, ON_BEHALF_ROLE, PUBLIC, SIGNED_IN, STAFF, Access
 from tests import factories as f
 
@@ -29,9 +29,15 @@ def world(pages, alpha, beta):
     company.manager = manager
     company.save()
     members["on_behalf"] = manager
-    f.order(company, number="A-SECRET-1")
-    # A product «Бета»'s region does not offer: its page must answer 404 to «Бета».
-    product = f.product(name="Только для Альфы", sku="ALPHA-ONLY")
+    order = f.order(company, number="A-SECRET-1", po_number="A-SECRET-1")
+    product = f.product(sku="A-SECRET-1")
+    f.order_line(order, product)
+    cart_line = CartLine.objects.create(cart=Cart.objects.create(user=owner, company=company), product=product,
+                                        quantity=1)
+    saved = SavedList.objects.create(company=company, owner=owner, name="A-SECRET-1")
+    saved_line = SavedListLine.objects.create(saved_list=saved, product=product, quantity=1)
+    # «Бета»'s region does not offer «Альфа»'s product: its pages must answer 404 to «Бета» and its
+    # catalogue must not list it.
     beta_region = Region.objects.create(name="Регион Беты")
     beta_region.assortment_rules.create(mode="exclude", product=product)
     beta[0].region = beta_region
@@ -45,6 +51,15 @@ def world(pages, alpha, beta):
         "team_invitation_revoke": {"pk": invitation.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "invitation_accept": {"token": "made-up"},
+        "cart_line_update": {"pk": cart_line.pk},
+        "cart_line_remove": {"pk": cart_line.pk},
+        "order_detail": {"pk": order.pk},
+        "order_cancel": {"pk": order.pk},
+        "order_repeat": {"pk": order.pk},
+        "list_detail": {"pk": saved.pk},
+        "list_to_cart": {"pk": saved.pk},
+        "list_delete": {"pk": saved.pk},
+        "list_line_remove": {"pk": saved.pk, "line_pk": saved_line.pk},
         "catalogue_product": {"pk": product.pk},
     }
     return {"company": company, "members": members, "samples": samples, "beta_owner": beta[1],
@@ -110,3 +125,7 @@ def test_another_companys_owner_sees_nothing_of_alpha_at_any_url(client, world, 
     viewer = Membership.objects.get(user=world["members"]["viewer"])
     assert viewer.is_active and viewer.role == "viewer"
     assert Invitation.objects.pending().filter(company=world["company"]).exists()
+    # Nothing of «Альфа»'s was changed by another company's POSTs.
+    assert SavedList.objects.filter(company=world["company"]).exists()
+    assert CartLine.objects.filter(cart__company=world["company"]).exists()
+    assert world["company"].orders.get().status == "new"

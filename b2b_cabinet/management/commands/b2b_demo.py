@@ -9,6 +9,7 @@ from django.db import transaction
 
 from b2b_cabinet.demo import site as demo_site
 from b2b_cabinet.demo.catalogue import CatalogueSpec, write_package
+from b2b_cabinet.demo.orders import demo_producers, ensure_order_nodes, ensure_orders
 from b2b_cabinet.demo.pricing import ensure_pricing
 from b2b_cabinet.models import ImportRun
 from b2b_cabinet.sync.pipeline import import_files
@@ -34,7 +35,15 @@ class Command(BaseCommand):
             logins = demo_site.ensure_people(reference)
             ensure_pricing()
             demo_site.ensure_seller_requisites(pages["home"].get_site())
-            demo_site.ensure_exchange_node()
+            node = demo_site.ensure_exchange_node()
+            ensure_order_nodes(demo_producers(), node)
+        with transaction.atomic():
+            from b2b_cabinet.models import Company
+
+            for company in Company.objects.filter(name__in=("Альфа", "Бета")).order_by("name"):
+                placed = ensure_orders(company)
+                if placed:
+                    self.stdout.write(f"Demo orders for {company}: {placed}.")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Logins (password '{demo_site.DEMO_PASSWORD}'):")
         for login in logins:
