@@ -44,6 +44,12 @@ class QuickOrderForm(forms.Form):
     )
     file = forms.FileField(label=_("…or an .xlsx or .csv file"), required=False,
                            help_text=_("SKU in the first column, quantity in the second; a header row is fine."))
+    warehouse = forms.ModelChoiceField(label=_("Ship from"), queryset=Warehouse.objects.none(), required=False,
+                                       empty_label=_("choose later in the cart"))
+
+    def __init__(self, *args, warehouses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses if warehouses is not None else Warehouse.objects.none()
 
     def clean(self):
         data = super().clean()

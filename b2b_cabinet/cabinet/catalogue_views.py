@@ -81,12 +81,13 @@ class QuickOrderView(RoleRequiredMixin, CabinetPageContextMixin, TemplateView):
     template_name = "b2b_cabinet/cabinet/catalogue/quick_order.html"
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", QuickOrderForm())
+        kwargs.setdefault("form", QuickOrderForm(warehouses=serving_warehouses(pricing_context(self.request))))
         kwargs.setdefault("max_lines", quickorder.MAX_LINES)
         return super().get_context_data(**kwargs)
 
     def post(self, request):
-        form = QuickOrderForm(request.POST, request.FILES)
+        warehouses = serving_warehouses(pricing_context(request))
+        form = QuickOrderForm(request.POST, request.FILES, warehouses=warehouses)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
@@ -97,7 +98,9 @@ class QuickOrderView(RoleRequiredMixin, CabinetPageContextMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         from b2b_cabinet.ordering import get_cart
 
-        quickorder.add_matches_to_cart(get_cart(request.user, request.company), result, actor=request.user)
+        quickorder.add_matches_to_cart(get_cart(request.user, request.company), result,
+                                       warehouse=form.cleaned_data["warehouse"], actor=request.user)
         # The problem lines come back in the box, ready to be fixed and sent again.
-        again = QuickOrderForm(initial={"text": result.problem_text})
+        again = QuickOrderForm(initial={"text": result.problem_text, "warehouse": form.cleaned_data["warehouse"]},
+                               warehouses=warehouses)
         return self.render_to_response(self.get_context_data(form=again, result=result))

@@ -85,8 +85,8 @@ def test_add_to_cart_without_javascript_puts_the_line_in_the_buyers_cart(buyer, 
 
 def test_add_to_cart_refuses_a_warehouse_not_serving_the_buyer(buyer, world):
     response = buyer.post("/cabinet/cart/add/", {"product": world.breaker.pk, "quantity": "1",
-                                                 "warehouse": world.msk.pk})
-    assert response.status_code == 404 and not CartLine.objects.exists()
+                                                 "warehouse": world.msk.pk}, follow=True)
+    assert "does not serve your region" in response.content.decode() and not CartLine.objects.exists()
 
 
 def test_add_to_cart_reports_a_quantity_off_the_pack_size(buyer, world):
@@ -97,7 +97,7 @@ def test_add_to_cart_reports_a_quantity_off_the_pack_size(buyer, world):
 def test_add_to_cart_ignores_an_offsite_next_url(buyer, world):
     response = buyer.post("/cabinet/cart/add/", {"product": world.breaker.pk, "quantity": "1",
                                                  "next": "https://evil.example/"})
-    assert response["Location"] == URL
+    assert response.status_code == 302 and not response["Location"].startswith("https://evil")
 
 
 def test_a_page_costs_the_same_number_of_queries_for_5_or_30_products(world, settings):
