@@ -6,7 +6,7 @@ Every view here declares ``required_action`` (see ``b2b_cabinet.permissions``);
 
 from django.urls import path
 
-from . import cart_views, list_views, on_behalf_views, order_views, team_views, views
+from . import cart_views, catalogue_views, list_views, on_behalf_views, order_views, team_views, views
 
 app_name = "b2b_cabinet"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("catalogue/", catalogue_views.CatalogueView.as_view(), name="catalogue"),
+    path("catalogue/product/<int:pk>/", catalogue_views.ProductView.as_view(), name="catalogue_product"),
+    path("quick-order/", catalogue_views.QuickOrderView.as_view(), name="quick_order"),
     path("price-list/", views.PriceListView.as_view(), name="price_list"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),

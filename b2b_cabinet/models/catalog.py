@@ -1,6 +1,6 @@
 """Catalogue: categories, products, variants (1C characteristics), properties, units, brands, producers."""
 
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 
@@ -159,14 +159,21 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, text: str):
-        """Match SKU or barcode exactly, or every word of the name."""
+        """Match SKU or barcode exactly, an SKU prefix, or every word in the name or SKU."""
         text = (text or "").strip()
         if not text:
             return self
-        exact = models.Q(sku__iexact=text) | models.Q(barcode=text)
+        exact = models.Q(sku__iexact=text) | models.Q(barcode=text) | models.Q(sku__istartswith=text)
+        # SQLite's LIKE folds case for ASCII only: "автомат" would miss "Автомат". There, each
+        # non-ASCII word also tries its lower, upper and capitalised forms (PostgreSQL's UPPER folds all).
+        sqlite = connections[self.db].vendor == "sqlite"
         words = models.Q()
         for word in text.split():
-            words &= models.Q(name__icontains=word) | models.Q(sku__icontains=word)
+            forms = {word, word.lower(), word.upper(), word.capitalize()} if sqlite and not word.isascii() else {word}
+            match = models.Q(sku__icontains=word)
+            for form in forms:
+                match |= models.Q(name__icontains=form)
+            words &= match
         return self.filter(exact | words)
 
 
@@ -222,7 +229,16 @@ class Product(ExternalIdMixin, TimestampedMixin):
         verbose_name_plural = _("products")
         ordering = ["name"]
         constraints = [unique_external_id("product")]
-        indexes = [models.Index(fields=["category", "is_active", "name"], name="b2b_product_cat_active")]
+        # Listings are ordered by (name, id) and filtered by category or brand; these let a page of
+        # 150,000 products stop after its rows instead of sorting them all. ``is_active`` is not a
+        # leading column: Django writes ``WHERE is_active`` (a bare column) on SQLite, which cannot
+        # seek an index on it, and nearly every product is active anyway. The PostgreSQL trigram and
+        # SKU-prefix indexes for search are created by migration 0003 (they are backend-specific).
+        indexes = [
+            models.Index(fields=["category", "is_active", "name"], name="b2b_product_cat_active"),
+            models.Index(fields=["name", "id"], name="b2b_product_name_id"),
+            models.Index(fields=["brand", "name", "id"], name="b2b_product_brand_name"),
+        ]
 
     def __str__(self):
         return f"{self.sku} {self.name}".strip()

@@ -7,7 +7,7 @@ A new cabinet view must declare ``required_action``; a URL with parameters must 
 import pytest
 
 from b2b_cabinet.cabinet import urls as cabinet_urls
-from b2b_cabinet.models import Cart, CartLine, Invitation, Membership, SavedList, SavedListLine
+from b2b_cabinet.models import Cart, CartLine, Invitation, Membership, Region, SavedList, SavedListLine
 from b2b_cabinet.permissions import MATRIX, ON_BEHALF_ROLE, PUBLIC, SIGNED_IN, STAFF, Access
 from tests import factories as f
 
@@ -36,6 +36,12 @@ def world(pages, alpha, beta):
                                         quantity=1)
     saved = SavedList.objects.create(company=company, owner=owner, name="A-SECRET-1")
     saved_line = SavedListLine.objects.create(saved_list=saved, product=product, quantity=1)
+    # «Бета»'s region does not offer «Альфа»'s product: its pages must answer 404 to «Бета» and its
+    # catalogue must not list it.
+    beta_region = Region.objects.create(name="Регион Беты")
+    beta_region.assortment_rules.create(mode="exclude", product=product)
+    beta[0].region = beta_region
+    beta[0].save()
     target = Membership.objects.get(user=members["viewer"])
     invitation = Invitation.objects.create(company=company, email="irina@example.com", token_hash="x" * 64,
                                            expires_at="2099-01-01T00:00Z")
@@ -54,6 +60,7 @@ def world(pages, alpha, beta):
         "list_to_cart": {"pk": saved.pk},
         "list_delete": {"pk": saved.pk},
         "list_line_remove": {"pk": saved.pk, "line_pk": saved_line.pk},
+        "catalogue_product": {"pk": product.pk},
     }
     return {"company": company, "members": members, "samples": samples, "beta_owner": beta[1],
             "cabinet": pages["cabinet"]}
