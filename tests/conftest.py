@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from wagtail.test.utils import WagtailTestUtils
 
+from b2b_cabinet.pricing.context import rule_cache
 from tests import factories as f
 
 
@@ -15,6 +16,7 @@ def _fresh_cache():
     otherwise leave the next tests' pages without a URL once its transaction is rolled back.
     """
     cache.clear()
+    rule_cache.clear()  # compiled discount rules, kept per process by the price engine
     yield
 
 

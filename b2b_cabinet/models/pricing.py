@@ -182,6 +182,9 @@ class DiscountRule(models.Model):
         help_text=_("For capped rules: the most the stacked discounts may take off the base price."),
     )
 
+    # The price engine caches compiled rules under a version that includes the latest change.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
     objects = DiscountRuleQuerySet.as_manager()
 
     WHO_FIELDS = ("company", "company_group", "region")

@@ -93,6 +93,7 @@ class RuleIndex:
     """The context's rules grouped by target for quick candidate lookup."""
 
     def __init__(self, rules: list[DiscountRule]):
+        self.rules = list(rules)
         compiled = sorted((CompiledRule(r) for r in rules), key=BY_ORDER)
         self.everything: list[CompiledRule] = []
         by: dict[str, dict] = defaultdict(lambda: defaultdict(list))

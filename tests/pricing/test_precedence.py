@@ -228,3 +228,23 @@ def test_the_model_rejects_two_audiences_or_two_targets(shop):
     with pytest.raises(ValidationError) as info:
         rule.clean()
     assert set(info.value.message_dict) == {"company", "product"}
+
+
+def test_compiled_rules_are_reused_until_a_rule_or_a_group_membership_changes(shop, django_assert_num_queries):
+    rule = f.rule(company=shop.company, value="10")
+    assert price_of(shop).unit_price == D("900.00")
+    context = pricing.context_for_company(shop.company)
+    with django_assert_num_queries(1):  # the version query only: the compiled rules come from the cache
+        context.rule_index
+    rule.value = D("20")
+    rule.save()
+    assert price_of(shop).unit_price == D("800.00")
+    group = CompanyGroup.objects.create(name="Дилеры")
+    f.rule(company_group=group, value="30")
+    assert price_of(shop).unit_price == D("800.00")
+    group.companies.add(shop.company)
+    assert price_of(shop).unit_price == D("700.00")
+    rule.delete()
+    assert price_of(shop).unit_price == D("700.00")
+    group.companies.remove(shop.company)
+    assert price_of(shop).unit_price == D("1000.00")
