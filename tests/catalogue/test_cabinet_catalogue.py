@@ -109,6 +109,7 @@ def test_a_page_costs_the_same_number_of_queries_for_5_or_30_products(world, set
             list_products(filters=CatalogueFilter(in_stock=False), context=context_for_company(world.company))
         return len(captured)
 
+    queries()  # the first page also compiles the company's rules; later pages reuse them
     few = queries()
     for i in range(25):
         f.stock(f.product(name=f"Extra {i}"), world.ekb, on_hand=1)
@@ -128,7 +129,7 @@ def test_a_short_first_page_is_its_own_count_so_the_table_is_scanned_once(world)
         listing = list_products(filters=CatalogueFilter(query="выключатель"),
                                 context=context_for_company(world.company))
     assert listing.page.paginator.count == 1
-    assert not any("COUNT(" in q["sql"] for q in captured)
+    assert not any("__count" in q["sql"] for q in captured)  # Django's paginator count query
 
 
 def test_a_whole_sku_in_any_case_shows_just_that_product(buyer, world):
