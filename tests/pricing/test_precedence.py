@@ -235,7 +235,7 @@ def test_compiled_rules_are_reused_until_a_rule_or_a_group_membership_changes(sh
     assert price_of(shop).unit_price == D("900.00")
     context = pricing.context_for_company(shop.company)
     with django_assert_num_queries(1):  # the version query only: the compiled rules come from the cache
-        context.rule_index
+        assert context.rule_index.rules == [rule]
     rule.value = D("20")
     rule.save()
     assert price_of(shop).unit_price == D("800.00")
