@@ -1,8 +1,9 @@
 """Wagtail hooks: registration only; the admin itself lives in ``viewsets.py``, ``pricing_viewsets.py`` and
-``sync_viewsets.py``."""
+``sync_viewsets.py`` and ``finance_viewsets.py``."""
 
 from wagtail import hooks
 
+from b2b_cabinet.finance_viewsets import FinanceViewSetGroup
 from b2b_cabinet.pricing_viewsets import PricingViewSetGroup
 from b2b_cabinet.sync_viewsets import ExchangeViewSetGroup
 from b2b_cabinet.viewsets import B2BViewSetGroup
@@ -21,3 +22,8 @@ def register_exchange_viewsets():
 @hooks.register("register_admin_viewset")
 def register_pricing_viewsets():
     return PricingViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_finance_viewsets():
+    return FinanceViewSetGroup()
