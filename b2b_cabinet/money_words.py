@@ -74,7 +74,7 @@ def number_in_words(n: int, feminine: bool = False) -> str:
             words += _triad(triad, feminine)
         else:
             forms, fem = SCALES[power - 1]
-            words += _triad(triad, fem) + [plural(triad, forms)]
+            words += [*_triad(triad, fem), plural(triad, forms)]
     return " ".join(words)
 
 

@@ -34,7 +34,8 @@ class SellerRequisites(BaseSiteSetting):
     chief_accountant = models.CharField(_("chief accountant"), max_length=255, blank=True)
     signature_image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("director's signature"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", help_text=_("Printed on invoices when set (PNG with transparency)."),
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Printed on invoices when set (PNG with transparency)."),
     )
     accountant_signature_image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("chief accountant's signature"), null=True, blank=True,

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from b2b_cabinet.demo import site as demo_site
-from b2b_cabinet.demo.finance import ensure_finance
 from b2b_cabinet.demo.catalogue import CatalogueSpec, write_package
+from b2b_cabinet.demo.finance import ensure_finance
 from b2b_cabinet.demo.pricing import ensure_pricing
 from b2b_cabinet.models import ImportRun
 from b2b_cabinet.sync.pipeline import import_files
