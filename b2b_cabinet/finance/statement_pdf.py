@@ -29,7 +29,8 @@ FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/{}.ttf", "/usr/share/fonts/dejav
               "/usr/local/share/fonts/{}.ttf", "/Library/Fonts/{}.ttf")
 MARGIN, ROW, SIZE = 28, 10.5, 6.8
 # Column x positions and widths: seller's date, document, debit, credit | buyer's the same.
-COLUMNS = ((0, 44), (44, 148), (192, 58), (250, 58), (308, 40), (348, 81), (429, 55), (484, 55))
+COLUMNS = ((0, 44), (44, 172), (216, 50), (266, 50), (316, 44), (360, 93), (453, 43), (496, 43))
+TABLE_WIDTH = COLUMNS[-1][0] + COLUMNS[-1][1]
 
 
 def font_file(name: str) -> str:
@@ -68,16 +69,21 @@ class _Sheet:
 
         self.buffer = io.BytesIO()
         self.width, self.height = A4
-        self.canvas = canvas.Canvas(self.buffer, pagesize=A4, pageCompression=0)
+        self.canvas = canvas.Canvas(self.buffer, pagesize=A4, pageCompression=1)
         self.canvas.setTitle(_("Reconciliation statement"))
         self.stringWidth = stringWidth
         self.statement = statement
         self.y = self.height - MARGIN
         self.page = 1
+        self.table_top: float | None = None
+        self.font: tuple | None = None
 
     def text(self, x, y, value, bold=False, size=SIZE, right=None):
         c = self.canvas
-        c.setFont(BOLD if bold else FONT, size)
+        font = (BOLD if bold else FONT, size)
+        if font != self.font:  # setFont writes to the page stream every time: only when it changes
+            c.setFont(*font)
+            self.font = font
         if right is not None:
             c.drawRightString(right, y, value)
         else:
@@ -92,10 +98,12 @@ class _Sheet:
             self.y -= size + 3
 
     def need(self, height):
+        """Start a new page when ``height`` does not fit; returns whether it did."""
         if self.y - height < MARGIN:
-            self.canvas.setFont(FONT, 6)
-            self.canvas.drawRightString(self.width - MARGIN, MARGIN / 2, str(self.page))
+            self.close_table()
+            self.text(0, MARGIN / 2, str(self.page), size=6, right=self.width - MARGIN)
             self.canvas.showPage()
+            self.font = None  # a new page starts with no font set
             self.page += 1
             self.y = self.height - MARGIN
             return True
@@ -110,35 +118,54 @@ class _Sheet:
         labels = (_("Date"), _("Document"), _("Debit"), _("Credit")) * 2
         for (x, _w), label in zip(COLUMNS, labels, strict=True):
             self.text(MARGIN + x + 2, top - 19, label, bold=True)
-        self._grid(top, top - 22, split=True)
-        self._grid(top - 11, top - 22)
-        self.y = top - 22
-
-    def _grid(self, top, bottom, split=False):
         c = self.canvas
         c.setLineWidth(0.4)
-        c.rect(MARGIN, bottom, COLUMNS[-1][0] + COLUMNS[-1][1], top - bottom)
-        xs = [COLUMNS[4][0]] if split else [x for x, _w in COLUMNS[1:]]
-        for x in xs:
-            c.line(MARGIN + x, top, MARGIN + x, bottom)
+        c.rect(MARGIN, top - 22, TABLE_WIDTH, 22)
+        c.line(MARGIN, top - 11, MARGIN + TABLE_WIDTH, top - 11)
+        c.line(MARGIN + half, top, MARGIN + half, top - 11)
+        for x, _w in COLUMNS[1:]:
+            c.line(MARGIN + x, top - 11, MARGIN + x, top - 22)
+        self.y = self.table_top = top - 22
+
+    def close_table(self):
+        """Draw the column rules of the table part on this page in one go (not per row: that is 8× the lines)."""
+        if self.table_top is None:
+            return
+        c = self.canvas
+        c.setLineWidth(0.4)
+        for x, _w in COLUMNS:
+            c.line(MARGIN + x, self.table_top, MARGIN + x, self.y)
+        c.line(MARGIN + TABLE_WIDTH, self.table_top, MARGIN + TABLE_WIDTH, self.y)
+        self.table_top = None
+
+    def fit(self, text: str, width: float) -> list[str]:
+        """``text`` in at most two lines of ``width``; the second is cut short with an ellipsis if needed."""
+        full = self.stringWidth(text, FONT, SIZE)
+        if full <= width:
+            return [text]
+        cut = max(1, int(len(text) * width / full))
+        space = text.rfind(" ", 0, cut)
+        first, rest = (text[:space], text[space + 1:]) if space > 0 else (text[:cut], text[cut:])
+        rest_width = self.stringWidth(rest, FONT, SIZE)
+        if rest_width > width:
+            rest = rest[:max(1, int(len(rest) * width / rest_width) - 2)] + "…"
+        return [first, rest]
 
     def row(self, date, document, debit, credit, bold=False):
-        if self.need(ROW):
+        lines = self.fit(document, COLUMNS[1][1] - 4) if document else [""]
+        height = ROW + (len(lines) - 1) * (SIZE + 1.5)
+        if self.need(height):
             self.header()
         y = self.y - ROW + 3
         self.text(MARGIN + 2, y, date, bold)
-        width = COLUMNS[1][1] - 4
-        if len(document) > 30 and self.stringWidth(document, FONT, SIZE) > width:
-            while document and self.stringWidth(document + "…", FONT, SIZE) > width:
-                document = document[:-1]
-            document += "…"
-        self.text(MARGIN + COLUMNS[1][0] + 2, y, document, bold)
+        for offset, line in enumerate(lines):
+            self.text(MARGIN + COLUMNS[1][0] + 2, y - offset * (SIZE + 1.5), line, bold)
         if debit:
             self.text(0, y, debit, bold, right=MARGIN + COLUMNS[2][0] + COLUMNS[2][1] - 2)
         if credit:
             self.text(0, y, credit, bold, right=MARGIN + COLUMNS[3][0] + COLUMNS[3][1] - 2)
-        self._grid(self.y, self.y - ROW)
-        self.y -= ROW
+        self.y -= height
+        self.canvas.line(MARGIN, self.y, MARGIN + TABLE_WIDTH, self.y)
 
 
 def _sides(amount):
@@ -168,9 +195,11 @@ def _draw(s: Statement) -> bytes:
     sheet.header()
     sheet.row("", _("Opening balance"), *_sides(s.opening), bold=True)
     for r in s.rows:
-        sheet.row(_d(r.date), r.document, money(r.debit) if r.debit else "", money(r.credit) if r.credit else "")
+        sheet.row(f"{r.date:%d.%m.%Y}", r.document, money(r.debit) if r.debit else "",
+                  money(r.credit) if r.credit else "")
     sheet.row("", _("Turnover for the period"), money(s.debit_turnover), money(s.credit_turnover), bold=True)
     sheet.row("", _("Closing balance"), *_sides(s.closing), bold=True)
+    sheet.close_table()
     sheet.y -= 8
     sheet.paragraph(_closing_sentence(s), bold=True)
     sheet.y -= 14
