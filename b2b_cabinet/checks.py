@@ -111,3 +111,17 @@ def check_online_payments(app_configs, **kwargs):
             id="b2b_cabinet.E004",
         ))
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_dummy_payment_provider(app_configs, **kwargs):
+    """django-payments' dummy provider marks payments paid on the buyer's say-so: never in production."""
+    dummies = [name for name, (path, _options) in getattr(settings, "PAYMENT_VARIANTS", {}).items()
+               if path.startswith("payments.dummy.")]
+    if dummies:
+        return [Warning(
+            f"django-payments' dummy provider is configured (variant(s) {', '.join(dummies)}).",
+            hint="Anyone holding a payment's token can mark it paid through it. Configure a real provider.",
+            id="b2b_cabinet.W003",
+        )]
+    return []

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 from wagtail.models import Site
 
 from b2b_cabinet.conf import b2b_settings
@@ -140,14 +140,13 @@ def issue_invoice(order: Order, part: OrderPart | None = None, *, actor=None, si
 
 
 def _document_name(invoice: Invoice) -> str:
-    with override("ru"):
-        return _("Invoice %(number)s of %(date)s") % {
-            "number": invoice.number, "date": formats.date_format(invoice.issued_on, "d.m.Y")}
+    return ledger.in_document_language(gettext_noop("Invoice %(number)s of %(date)s"), number=invoice.number,
+                                       date=f"{invoice.issued_on:%d.%m.%Y}")
 
 
 def payment_purpose(invoice: Invoice) -> str:
     """The bank payment purpose (назначение платежа), in Russian as banks expect, ≤ 210 characters."""
-    with override("ru"):
+    with override(b2b_settings.DOCUMENT_LANGUAGE or None):
         text = _("Payment for invoice No. %(number)s of %(date)s") % {
             "number": invoice.number, "date": formats.date_format(invoice.issued_on, "d.m.Y")}
         if invoice.vat_amount:

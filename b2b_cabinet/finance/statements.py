@@ -15,12 +15,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from b2b_cabinet.models import MutualSettlement
 
 from . import ledger
 from .invoices import seller_requisites
+from .ledger import in_document_language
 
 ZERO = Decimal("0.00")
 
@@ -101,6 +102,6 @@ def _correct(rows: list[StatementRow], running: Decimal, as_of: datetime.date, f
     """Append the row that brings the running balance to 1C's figure; return the new running balance."""
     diff = figure - running
     if diff:
-        document = _("Correction to 1C's mutual settlements")
+        document = in_document_language(gettext_noop("Correction to 1C's mutual settlements"))
         rows.append(StatementRow(as_of, document, max(diff, ZERO), max(-diff, ZERO)))
     return figure

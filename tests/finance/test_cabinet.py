@@ -112,10 +112,10 @@ def test_the_statement_downloads_as_pdf_and_xlsx_with_the_period_figures(owner_c
     pdf = owner_client.get(f"/cabinet/finance/statement/?{query}&format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
-    assert "Payment 77" in text and "250,00" in text
+    assert "Оплата 77" in text and "250,00" in text
     xlsx = owner_client.get(f"/cabinet/finance/statement/?{query}&format=xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
-    closing = next(r for r in rows if r[1] == "Closing balance")
+    closing = next(r for r in rows if r[1] == "Сальдо конечное")
     assert closing[2] == 250
 
 

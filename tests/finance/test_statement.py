@@ -45,7 +45,7 @@ def test_the_statement_opens_with_the_balance_before_the_period_and_closes_with_
 def test_a_1c_figure_inside_the_period_appears_as_a_correction_row(history):
     finance.record_settlement(company=history, contract=None, as_of=DAY, balance=Decimal("400.00"))
     s = build_statement(history, datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
-    correction = [r for r in s.rows if "1C" in r.document]
+    correction = [r for r in s.rows if r.document == "Корректировка по данным взаиморасчётов 1С"]
     assert len(correction) == 1 and correction[0].debit == Decimal("200.00")  # 250 + 200 − 250 = 200 → 400
     assert s.closing == Decimal("350.00") == finance.balance(history)
 

@@ -47,7 +47,8 @@ def test_demo_creates_pages_companies_and_logins_and_can_run_twice(settings, cli
     User = get_user_model()
     assert User.objects.filter(username="admin", is_superuser=True).count() == 1
     assert User.objects.get(username="manager@example.com").is_staff
-    assert set(Membership.objects.filter(company__name="Альфа").values_list("role", flat=True)) == {"owner", "viewer"}
+    roles = set(Membership.objects.filter(company__name="Альфа").values_list("role", flat=True))
+    assert roles == {"owner", "viewer", "accountant"}
 
     settings.DEBUG = False
     assert client.get("/").status_code == 200
