@@ -92,7 +92,7 @@ def _default_rate() -> Decimal | None:
 def issue_invoice(order: Order, part: OrderPart | None = None, *, actor=None, site: Site | None = None,
                   today: datetime.date | None = None) -> Invoice:
     """Issue (or return the already issued) invoice for ``order`` or its ``part``; raises :class:`FinanceError`."""
-    order = Order.objects.select_for_update().select_related("company", "contract__price_type",
+    order = Order.objects.select_for_update(of=("self",)).select_related("company", "contract__price_type",
                                                              "legal_entity").get(pk=order.pk)
     if part is not None and part.order_id != order.pk:
         raise FinanceError(_("This part belongs to another order."))
