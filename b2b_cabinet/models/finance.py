@@ -99,6 +99,11 @@ class Invoice(TimestampedMixin):
         """What is still to be paid."""
         return max(self.total - self.paid_amount, 0)
 
+    @property
+    def date(self):
+        """The document date (``issued_on``), under the name payments and shipments use for theirs."""
+        return self.issued_on
+
 
 class InvoiceLine(models.Model):
     """A line of an invoice, copied from the order line it bills."""

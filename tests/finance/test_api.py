@@ -85,3 +85,13 @@ def test_a_shipment_does_not_debit_when_the_contract_bills_on_invoices(alpha_ord
     _order, part = alpha_order
     finance.record_shipment(order_part=part, number="РН-1", date=DAY)
     assert not LedgerEntry.objects.filter(kind="shipment").exists()
+
+
+def test_every_finance_document_answers_to_number_date_and_an_amount_like_1c_documents(alpha_order):
+    order, part = alpha_order
+    invoice = finance.issue_invoice(order, part, today=DAY)
+    payment = finance.record_payment(order_part=part, number="1", date=DAY, amount=Decimal(1), source="1c")
+    shipment = finance.record_shipment(order_part=part, number="2", date=DAY)
+    assert [(d.number, d.date) for d in (invoice, payment, shipment)] == [(invoice.number, DAY), ("1", DAY),
+                                                                          ("2", DAY)]
+    assert (invoice.total, payment.amount, shipment.amount) == (Decimal("350.00"), Decimal(1), Decimal("350.00"))
