@@ -96,7 +96,7 @@ DEFAULTS: dict[str, Setting] = {
         "", (str,), "django-payments variant (a PAYMENT_VARIANTS key) for paying invoices online; empty: off."
     ),
     "FINANCE_CHANNELS": Setting(
-        ("b2b_cabinet.finance.notify.cabinet_channel",), (list, tuple),
+        ("b2b_cabinet.finance.notify.cabinet_channel", "b2b_cabinet.finance.notify.email_channel"), (list, tuple),
         "Dotted paths of callables (FinanceEvent) called after an invoice, payment or shipment is committed.",
     ),
     "SHIP_DATE_HORIZON_DAYS": Setting(60, (int,), "How many days ahead the checkout calendar offers ship dates."),

@@ -1,9 +1,10 @@
 """Finance notifications: invoice issued, payment received, shipment created.
 
 After the recording transaction commits, every callable in ``B2B_CABINET["FINANCE_CHANNELS"]`` gets
-a :class:`FinanceEvent`. The default channel adds an in-cabinet ``Notification`` (the bell) for the
-company's owners and accountants; a CRM webhook channel (the notifications issue) is one more
-dotted path. A failing channel is logged and does not stop the others.
+a :class:`FinanceEvent`. The default channels add an in-cabinet ``Notification`` (the bell) and send
+an email (``b2b_cabinet/emails/finance_event.txt``) to the company's owners and accountants; a CRM
+webhook channel (the notifications issue) is one more dotted path. A failing channel is logged
+and does not stop the others.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -71,10 +74,26 @@ def event_url(event: FinanceEvent) -> str:
     return page.cabinet_url("finance_shipments")
 
 
+def recipients(event: FinanceEvent):
+    """The company's active owners and accountants."""
+    return Membership.objects.filter(company_id=event.company_id, is_active=True, user__is_active=True,
+                                     role__in=RECIPIENT_ROLES).select_related("user")
+
+
+def email_channel(event: FinanceEvent) -> None:
+    """Email the company's owners and accountants (subject: the one-sentence description)."""
+    emails = [m.user.email for m in recipients(event) if m.user.email]
+    if not emails:
+        return
+    message = describe(event)
+    body = render_to_string("b2b_cabinet/emails/finance_event.txt", {"message": message, "url": event_url(event),
+                                                                      "event": event})
+    send_mail(message, body, None, emails)
+
+
 def cabinet_channel(event: FinanceEvent) -> None:
     """Add an unread notification for each active owner and accountant of the company."""
-    members = Membership.objects.filter(company_id=event.company_id, is_active=True, user__is_active=True,
-                                        role__in=RECIPIENT_ROLES)
+    members = recipients(event)
     message, url = describe(event)[:500], event_url(event)
     Notification.objects.bulk_create([
         Notification(user_id=m.user_id, company_id=event.company_id, kind=event.kind, message=message, url=url,

@@ -4,7 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core import mail  # noqa: F401  (locmem backend in tests)
+from django.core import mail
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -58,6 +58,8 @@ def test_paying_with_the_dummy_provider_confirms_the_invoice_and_notifies(owner_
     assert Payment.objects.get().source == "online"
     assert finance.balance(order.company) == Decimal("0.00")
     assert Notification.objects.filter(kind="payment.received").exists()
+    (email,) = [m for m in mail.outbox if "received" in m.subject]
+    assert email.to == ["alpha@example.com"] and "350.00" in email.subject
 
 
 def test_a_3ds_redirect_goes_through_the_providers_callback_url_and_confirms_once(owner_client, alpha_order):
