@@ -8,8 +8,6 @@ issue and pay invoices.
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -80,9 +78,11 @@ class InvoiceListView(RoleRequiredMixin, View):
         if form.is_valid() and form.cleaned_data["status"]:
             status = form.cleaned_data["status"]
             invoices = invoices.filter(status__in=OPEN) if status == "open" else invoices.filter(status=status)
+        query = request.GET.copy()
+        query.pop("page", None)
         return render(request, "b2b_cabinet/cabinet/finance/invoices.html", {
             "page": request.cabinet_page, "form": form, "invoices": _page(request, invoices),
-            "today": timezone.localdate()})
+            "today": timezone.localdate(), "query": query.urlencode()})
 
 
 class InvoiceDetailView(RoleRequiredMixin, View):
@@ -238,8 +238,3 @@ class StatementView(RoleRequiredMixin, View):
         response = HttpResponse(body, content_type=mime)
         response["Content-Disposition"] = f'attachment; filename="{statement.filename}.{ext}"'
         return response
-
-
-def due_soon(invoice: Invoice, today: datetime.date, days: int = 7) -> bool:
-    """Whether an open invoice falls due within ``days``."""
-    return invoice.status in OPEN and today <= invoice.due_date <= today + datetime.timedelta(days=days)

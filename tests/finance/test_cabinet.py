@@ -139,3 +139,17 @@ def test_shipments_show_per_order_with_their_documents(owner_client, alpha_order
     assert "РН-00042" in owner_client.get("/cabinet/finance/shipments/").content.decode()
     download = owner_client.get(f"/cabinet/finance/shipments/{shipment.pk}/documents/{document.pk}/")
     assert b"".join(download.streaming_content) == b"%PDF-1.4 upd"
+
+
+def test_the_invoice_list_filters_open_invoices_and_keeps_the_filter_across_pages(owner_client, alpha_order, alpha):
+    from tests import factories as f
+
+    order, part = alpha_order
+    paid = finance.issue_invoice(order, part, today=DAY)
+    finance.record_payment(order_part=part, number="1", date=DAY, amount=paid.total, source="1c")
+    for _ in range(26):
+        finance.issue_invoice(*f.order_with_part(alpha[0]), today=DAY)
+    response = owner_client.get("/cabinet/finance/invoices/?status=open")
+    numbers = [i.number for i in response.context["invoices"]]
+    assert len(numbers) == 25 and paid.number not in numbers
+    assert 'href="?status=open&amp;page=2"' in response.content.decode()
