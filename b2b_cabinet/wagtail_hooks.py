@@ -4,6 +4,7 @@ from wagtail import hooks
 
 from b2b_cabinet import attribution
 from b2b_cabinet.blocks.choosers import product_chooser_viewset
+from b2b_cabinet.finance_viewsets import FinanceViewSetGroup
 from b2b_cabinet.marketing_viewsets import MarketingViewSetGroup
 from b2b_cabinet.pricing_viewsets import PricingViewSetGroup
 from b2b_cabinet.sync_viewsets import ExchangeViewSetGroup
@@ -33,6 +34,11 @@ def register_marketing_viewsets():
 @hooks.register("register_admin_viewset")
 def register_product_chooser():
     return product_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_finance_viewsets():
+    return FinanceViewSetGroup()
 
 
 hooks.register("before_serve_page", attribution.before_serve_page)

@@ -10,6 +10,7 @@ from django.db import transaction
 from b2b_cabinet.demo import marketing as demo_marketing
 from b2b_cabinet.demo import site as demo_site
 from b2b_cabinet.demo.catalogue import CatalogueSpec, write_package
+from b2b_cabinet.demo.finance import ensure_finance
 from b2b_cabinet.demo.orders import demo_producers, ensure_order_nodes, ensure_orders
 from b2b_cabinet.demo.pricing import ensure_pricing
 from b2b_cabinet.models import ImportRun
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"Demo orders for {company}: {placed}.")
         with transaction.atomic():
             demo_marketing.ensure_marketing(pages)
+            demo_site.ensure_exchange_node()
+            logins += ensure_finance()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Logins (password '{demo_site.DEMO_PASSWORD}'):")
         for login in logins:
