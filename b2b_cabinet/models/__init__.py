@@ -22,9 +22,19 @@ from .catalog import (
     Unit,
 )
 from .customers import Company, CompanyGroup, Contract, LegalEntity, Membership, Region, RegionAssortmentRule
-from .notifications import Notification
+from .notifications import (
+    ChannelName,
+    Delivery,
+    EmailTemplate,
+    EventType,
+    Notification,
+    NotificationPreference,
+    OutboxEvent,
+    WebhookEndpoint,
+)
 from .orders import (
     TRANSITIONS,
+    transition_map,
     DeliveryMethod,
     EventSource,
     Order,
@@ -38,10 +48,11 @@ from .pages import CabinetPage, CatalogPage, ContentPage
 from .pricing import CurrencyRate, DiscountRule, Price, PriceType
 from .settings import SellerRequisites
 from .stock import ClosedDay, StockLevel, Warehouse
-from .sync import ExchangeNode, ExchangeSession, ImportIssue, ImportRun
+from .sync import ExchangeNode, ExchangeSession, ImportIssue, ImportRun, StatusMapping
 
 __all__ = [
     "TRANSITIONS",
+    "transition_map",
     "AuditAction",
     "Brand",
     "CabinetAuditEvent",
@@ -69,6 +80,14 @@ __all__ = [
     "LegalEntity",
     "Membership",
     "Notification",
+    "NotificationPreference",
+    "OutboxEvent",
+    "WebhookEndpoint",
+    "ChannelName",
+    "Delivery",
+    "EmailTemplate",
+    "EventType",
+    "StatusMapping",
     "Order",
     "OrderCounter",
     "OrderEvent",

@@ -35,7 +35,7 @@ from .lists import (
 )
 from .numbers import next_order_number
 from .quantities import QuantityRule, parse_quantity, quantity_rule
-from .status import StatusEvent, can_cancel, cancel_order, derived_status, set_order_status
+from .status import StatusEvent, can_cancel, cancel_order, derived_status, set_order_status, status_path
 
 __all__ = [
     "AddResult",
@@ -69,6 +69,7 @@ __all__ = [
     "reorder",
     "save_cart_as_list",
     "set_order_status",
+    "status_path",
     "toggle_favourite",
     "update_line",
 ]

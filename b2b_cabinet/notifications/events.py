@@ -1,0 +1,101 @@
+"""Publishing events: one :class:`OutboxEvent` row in the caller's transaction, dispatched after commit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from b2b_cabinet.models import CabinetPage, EventType, Order, OrderPart, OrderStatus, OutboxEvent
+
+logger = logging.getLogger(__name__)
+DISPATCH_TASK = "b2b_cabinet.notifications.delivery.dispatch_event"
+
+
+def order_url(order: Order) -> str:
+    """The order's page in the first live cabinet page (empty when the site has none)."""
+    page = CabinetPage.objects.live().first()
+    return page.cabinet_url("order_detail", pk=order.pk) if page else ""
+
+
+def _order_data(order: Order | None, part: OrderPart | None) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if order is not None:
+        data["order"] = {
+            "id": order.pk, "number": order.number, "status": str(order.status), "total": str(order.total),
+            "currency": order.currency, "company": {"id": order.company_id, "name": order.company.name,
+                                                    "external_id": order.company.external_id or ""},
+        }
+    if part is not None:
+        data["part"] = {"id": part.pk, "number": part.number, "status": str(part.status), "total": str(part.total),
+                        "ship_date": part.ship_date.isoformat() if part.ship_date else None,
+                        "onec_number": part.onec_number}
+    return data
+
+
+def publish(event_type: str, *, key: str, order: Order | None = None, part: OrderPart | None = None,
+            company=None, data: dict[str, Any] | None = None) -> OutboxEvent:
+    """Record an event for delivery; call it inside the transaction of the change it reports.
+
+    ``key`` is the idempotency key: a second publish with the same key returns the first event
+    and delivers nothing again (a 1C document imported twice must not email twice).
+    """
+    event_type = EventType(event_type)
+    payload = {"event": str(event_type), "id": key, "occurred_at": timezone.now().isoformat(),
+               **_order_data(order, part), **(data or {})}
+    company = company or (order.company if order is not None else None)
+    try:
+        with transaction.atomic():
+            event = OutboxEvent.objects.create(key=key, event_type=event_type, company=company, order=order,
+                                               part=part, payload=payload)
+    except IntegrityError:
+        return OutboxEvent.objects.get(key=key)
+    transaction.on_commit(lambda: _queue(event.pk))
+    return event
+
+
+def _queue(event_id: int) -> None:
+    from django_q.tasks import async_task
+
+    try:
+        async_task(DISPATCH_TASK, event_id, task_name=f"notify {event_id}", group="b2b_notifications")
+    except Exception:  # the broker is down: the sweep dispatches the event later
+        logger.exception("Could not queue notification event %s; the sweep will pick it up", event_id)
+
+
+def publish_order_event(order: Order, part: OrderPart | None, from_status: str, to_status: str,
+                        source: str, *, event_id: int | None = None) -> OutboxEvent:
+    """``order.created`` (no previous status) or ``order.status_changed`` for an order or one part."""
+    created = not from_status
+    event_type = EventType.ORDER_CREATED if created else EventType.ORDER_STATUS_CHANGED
+    subject = f"part:{part.pk}" if part is not None else f"order:{order.pk}"
+    # The timeline event id makes the key unique per change; placing an order has one key.
+    key = f"{event_type}:{order.pk}" if created else f"{event_type}:{subject}:{event_id or timezone.now().timestamp()}"
+    return publish(event_type, key=key, order=order, part=part,
+                   data={"from_status": str(from_status or ""), "to_status": str(to_status), "source": str(source)})
+
+
+def describe(event: OutboxEvent) -> str:
+    """One sentence for the notification list and the email subject, in the active language."""
+    from django.utils.translation import gettext as _
+
+    payload = event.payload
+    order_no = (payload.get("order") or {}).get("number", "")
+    part_no = (payload.get("part") or {}).get("number", "")
+    if event.event_type == EventType.ORDER_CREATED:
+        return _("Order %(number)s placed.") % {"number": order_no}
+    if event.event_type == EventType.ORDER_STATUS_CHANGED:
+        status = OrderStatus(payload["to_status"]).label
+        if part_no:
+            return _("Order part %(number)s: %(status)s.") % {"number": part_no, "status": status}
+        return _("Order %(number)s: %(status)s.") % {"number": order_no, "status": status}
+    document = payload.get("payment") or payload.get("shipment") or payload.get("invoice") or {}
+    values = {"number": part_no or order_no, "document": document.get("number", ""),
+              "amount": document.get("amount") or ""}
+    if event.event_type == EventType.PAYMENT_RECEIVED:
+        return _("Payment %(document)s received for order %(number)s.") % values
+    if event.event_type == EventType.SHIPMENT_CREATED:
+        return _("Order %(number)s shipped: %(document)s.") % values
+    return _("Invoice %(document)s issued for order %(number)s.") % values
