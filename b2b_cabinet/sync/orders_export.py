@@ -78,6 +78,7 @@ def _line(line: OrderLine, position: int) -> OrderLineOut:
         total=line.line_total, sku=line.sku, vat_rate=line.vat_rate, position=position,
         unit_code=(unit.code if unit else "") or "796", unit_name=(unit.name if unit else "") or "шт",
         unit_full_name=(unit.full_name if unit else "") or "Штука",
+        unit_intl=(unit.intl_abbr if unit else "") or ("PCE" if not unit or unit.code == "796" else ""),
     )
 
 

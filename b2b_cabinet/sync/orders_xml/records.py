@@ -35,6 +35,7 @@ class OrderLineOut:
     unit_code: str = "796"
     unit_name: str = "шт"
     unit_full_name: str = "Штука"
+    unit_intl: str = "PCE"
     vat_rate: Decimal | None = None
     position: int = 0
 
