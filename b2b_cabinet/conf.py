@@ -76,8 +76,25 @@ DEFAULTS: dict[str, Setting] = {
     "RESERVE_STOCK": Setting(True, (bool,), "Reserve free stock when an order is placed (refuse if short)."),
     "CREDIT_POLICY": Setting("off", (str,), "What an order over the contract's credit limit does: off, warn or block."),
     "OUTSTANDING_DEBT_FUNCTION": Setting(
-        "b2b_cabinet.ordering.credit.outstanding_debt", (str,),
+        "b2b_cabinet.finance.ledger.outstanding_debt", (str,),
         "Dotted path of a function (contract) -> Decimal debt, used by the credit policy.",
+    ),
+    "CREDIT_BLOCK_WHEN_OVERDUE": Setting(
+        False, (bool,), "Refuse new orders while the contract has overdue debt (contracts may override)."
+    ),
+    "FINANCE_DEBIT_ON": Setting(
+        "invoice", (str,), "When the buyer's debt arises in the ledger: 'invoice' (issued) or 'shipment' (shipped)."
+    ),
+    "INVOICE_NUMBER_PREFIX": Setting("СЧ-", (str,), "Prefix of invoice numbers (СЧ-2026-000123), counted per seller."),
+    "DEFAULT_VAT_RATE": Setting(
+        "22", (str,), "VAT rate, %, for invoice lines whose product names none; empty means no VAT."
+    ),
+    "ONLINE_PAYMENT_VARIANT": Setting(
+        "", (str,), "django-payments variant (a PAYMENT_VARIANTS key) for paying invoices online; empty: off."
+    ),
+    "FINANCE_CHANNELS": Setting(
+        ("b2b_cabinet.notifications.finance.finance_channel",), (list, tuple),
+        "Dotted paths of callables (FinanceEvent) called after an invoice, payment or shipment is committed.",
     ),
     "SHIP_DATE_HORIZON_DAYS": Setting(60, (int,), "How many days ahead the checkout calendar offers ship dates."),
     "ORDER_TRANSITIONS": Setting(

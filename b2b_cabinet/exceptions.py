@@ -57,3 +57,7 @@ class CreditLimitExceeded(OrderingError):
 
 class CheckoutError(OrderingError):
     """The checkout form names something impossible (a foreign legal entity, a closed ship date…)."""
+
+
+class FinanceError(B2BCabinetError):
+    """A finance use-case refused: nothing to invoice, an invoice already covers it, a bad amount."""

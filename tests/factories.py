@@ -123,3 +123,38 @@ def site_pages() -> dict[str, Page]:
     cabinet = CabinetPage(title="Кабинет", slug="cabinet")
     home.add_child(instance=cabinet)
     return {"home": home, "catalog": catalog, "cabinet": cabinet}
+
+
+def order_with_part(company: Company, lines=(("100.00", "2"),), **extra):
+    """An order with one part holding ``lines`` of (unit price, quantity); returns (order, part)."""
+    from b2b_cabinet.models import OrderPart
+
+    contract = extra.pop("contract", company.default_contract)
+    entity = extra.pop("legal_entity", company.legal_entities.first())
+    o = order(company, contract=contract, legal_entity=entity, **extra)
+    part = OrderPart.objects.create(order=o, index=1, number=f"{o.number}/1")
+    for unit_price, quantity in lines:
+        order_line(o, product(), quantity=quantity, unit_price=unit_price, part=part, vat_rate=Decimal("22"))
+    total = sum(line.line_total for line in o.lines.all())
+    Order.objects.filter(pk=o.pk).update(total=total)
+    OrderPart.objects.filter(pk=part.pk).update(total=total)
+    o.refresh_from_db()
+    part.refresh_from_db()
+    return o, part
+
+
+def seller(**extra):
+    """Fill the default site's seller requisites (ООО «Поставщик», a Сбербанк account)."""
+    from b2b_cabinet.models import SellerRequisites
+
+    site = Site.objects.get(is_default_site=True)
+    req = SellerRequisites.for_site(site)
+    defaults = {"name": "ООО «Поставщик»", "inn": "7701234567", "kpp": "770101001",
+                "address": "Москва, ул. Тверская, 1",
+                "bank_name": "ПАО Сбербанк", "bic": "044525225", "correspondent_account": "30101810400000000225",
+                "settlement_account": "40702810938000012345", "director": "Иванов И. И.",
+                "chief_accountant": "Петрова П. П."}
+    for key, value in {**defaults, **extra}.items():
+        setattr(req, key, value)
+    req.save()
+    return req

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('b2b_cabinet', '0003_ordering'),
+        ('b2b_cabinet', '0004_finance'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

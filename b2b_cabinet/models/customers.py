@@ -233,6 +233,20 @@ class Contract(ExternalIdMixin, TimestampedMixin):
         _("credit limit"), max_digits=16, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
     payment_terms_days = models.PositiveIntegerField(_("payment terms, days"), default=0)
+    debit_on = models.CharField(
+        _("debt arises on"), max_length=10, blank=True,
+        choices=[("invoice", _("invoice issued")), ("shipment", _("goods shipped"))],
+        help_text=_("Empty: the FINANCE_DEBIT_ON setting."),
+    )
+    credit_policy = models.CharField(
+        _("credit policy"), max_length=10, blank=True,
+        choices=[("off", _("off")), ("warn", _("warn")), ("block", _("block"))],
+        help_text=_("What an order over the credit limit does. Empty: the CREDIT_POLICY setting."),
+    )
+    block_when_overdue = models.BooleanField(
+        _("hold orders while overdue"), null=True, blank=True,
+        help_text=_("Refuse new orders while any debt is overdue. Empty: the CREDIT_BLOCK_WHEN_OVERDUE setting."),
+    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sales manager"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="managed_contracts", limit_choices_to={"is_staff": True},

@@ -51,14 +51,23 @@ def recipients(order: Order, *, finance: bool = False) -> list:
     return list(users.values())
 
 
+def company_recipients(company_id: int, roles) -> list:
+    """Active users of the company in ``roles`` (finance events without an order)."""
+    members = Membership.objects.filter(company_id=company_id, is_active=True, user__is_active=True, role__in=roles)
+    return [m.user for m in members.select_related("user")]
+
+
 class UserChannel(Channel):
     """A channel whose recipients are the company's users, each with an on/off preference."""
 
     def recipients(self, event: OutboxEvent) -> list[str]:
-        if event.order_id is None:
-            return []
         finance = not event.event_type.startswith("order.")
-        users = recipients(event.order, finance=finance)
+        if event.order_id is not None:
+            users = recipients(event.order, finance=finance)
+        elif event.company_id is not None and finance:
+            users = company_recipients(event.company_id, FINANCE_ROLES)
+        else:
+            return []
         return [str(u.pk) for u in users if is_enabled(u, event.event_type, self.name) and self.reachable(u)]
 
     def reachable(self, user) -> bool:
@@ -80,7 +89,8 @@ class CabinetChannel(UserChannel):
             message = describe(event)
         Notification.objects.get_or_create(
             user=user, company_id=event.company_id, order_id=event.order_id, kind=event.event_type,
-            message=message[:500], defaults={"url": order_url(event.order) if event.order_id else ""},
+            message=message[:500],
+            defaults={"url": event.payload.get("url") or (order_url(event.order) if event.order_id else "")},
         )
 
 

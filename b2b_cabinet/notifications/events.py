@@ -36,7 +36,7 @@ def _order_data(order: Order | None, part: OrderPart | None) -> dict[str, Any]:
 
 
 def publish(event_type: str, *, key: str, order: Order | None = None, part: OrderPart | None = None,
-            company=None, data: dict[str, Any] | None = None) -> OutboxEvent:
+            company=None, company_id: int | None = None, data: dict[str, Any] | None = None) -> OutboxEvent:
     """Record an event for delivery; call it inside the transaction of the change it reports.
 
     ``key`` is the idempotency key: a second publish with the same key returns the first event
@@ -45,10 +45,10 @@ def publish(event_type: str, *, key: str, order: Order | None = None, part: Orde
     event_type = EventType(event_type)
     payload = {"event": str(event_type), "id": key, "occurred_at": timezone.now().isoformat(),
                **_order_data(order, part), **(data or {})}
-    company = company or (order.company if order is not None else None)
+    company_id = company.pk if company is not None else (company_id or (order.company_id if order else None))
     try:
         with transaction.atomic():
-            event = OutboxEvent.objects.create(key=key, event_type=event_type, company=company, order=order,
+            event = OutboxEvent.objects.create(key=key, event_type=event_type, company_id=company_id, order=order,
                                                part=part, payload=payload)
     except IntegrityError:
         return OutboxEvent.objects.get(key=key)
@@ -91,11 +91,11 @@ def describe(event: OutboxEvent) -> str:
         if part_no:
             return _("Order part %(number)s: %(status)s.") % {"number": part_no, "status": status}
         return _("Order %(number)s: %(status)s.") % {"number": order_no, "status": status}
+    # The finance module's wording, so its notifications read the same whichever path they took.
     document = payload.get("payment") or payload.get("shipment") or payload.get("invoice") or {}
-    values = {"number": part_no or order_no, "document": document.get("number", ""),
-              "amount": document.get("amount") or ""}
+    values = {"number": document.get("number", ""), "amount": document.get("amount") or ""}
     if event.event_type == EventType.PAYMENT_RECEIVED:
-        return _("Payment %(document)s received for order %(number)s.") % values
+        return _("Payment %(number)s of %(amount)s received.") % values
     if event.event_type == EventType.SHIPMENT_CREATED:
-        return _("Order %(number)s shipped: %(document)s.") % values
-    return _("Invoice %(document)s issued for order %(number)s.") % values
+        return _("Shipment %(number)s created.") % values
+    return _("Invoice %(number)s issued for %(amount)s.") % values

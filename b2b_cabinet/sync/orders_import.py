@@ -8,7 +8,7 @@ table (:class:`~b2b_cabinet.models.StatusMapping`); a portal status code is acce
 
 Idempotent: a document whose ``НомерВерсии`` equals the one stored is skipped, status moves to
 the current status are no-ops, and payments and shipments are recorded through the finance
-module's idempotent ``record_payment``/``record_shipment`` and published once per record.
+module's idempotent ``record_payment``/``record_shipment`` (which publish their own events).
 A node only touches its own parts: a document naming another node's part is refused with a
 warning, never applied. Each document is applied in its own transaction, so one bad document
 does not hold back the others.
@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from b2b_cabinet.exceptions import B2BCabinetError
-from b2b_cabinet.models import EventSource, EventType, ExchangeNode, OrderPart, OrderStatus, OutboxEvent
+from b2b_cabinet.models import EventSource, ExchangeNode, OrderPart, OrderStatus
 from b2b_cabinet.sync.orders_export import node_parts
 from b2b_cabinet.sync.orders_lines import apply_lines
 from b2b_cabinet.sync.orders_xml import LinkedDocument, OrderDocument, read_order_documents
@@ -149,42 +149,52 @@ class DocumentApplier:
         return changed
 
     def record(self, part: OrderPart, doc: LinkedDocument) -> bool:
-        """A payment or shipment through the finance module; published once per record."""
+        """A payment or shipment through the finance module (idempotent); True when it is new.
+
+        The finance module publishes ``payment.received``/``shipment.created`` itself.
+        """
         if doc.deleted:
             return False
         if self.finance is None:
             self.result.warnings.append(f"{part.number}: {doc.kind} {doc.number} not recorded: "
                                         "the finance module is not installed")
             return False
-        from b2b_cabinet.notifications import publish
+        from b2b_cabinet.finance.payments import dedup_key
+        from b2b_cabinet.models import Payment, Shipment
 
-        when = _aware(doc.date) or timezone.now()
+        when = (_aware(doc.date) or timezone.now()).date()
         external_id = doc.external_id or f"{doc.kind}:{doc.number}"
+        model = Payment if doc.kind == "payment" else Shipment
+        if model.objects.filter(dedup_key=dedup_key("1c", external_id, doc.number, part.pk)).exists():
+            return False
         if doc.kind == "payment":
             amount = doc.amount if doc.amount is not None else part.total
-            record = self.finance.record_payment(order_part=part, number=doc.number, date=when.date(), amount=amount,
-                                                 source="1c", external_id=external_id, node=self.node)
-            key, data = f"payment.received:{record.pk}", {
-                "payment": {"number": doc.number, "date": when.date().isoformat(), "amount": str(amount)}}
-            event_type = EventType.PAYMENT_RECEIVED
-        else:
-            lines = tuple(doc.lines)
-            record = self.finance.record_shipment(order_part=part, number=doc.number, date=when.date(),
-                                                  amount=doc.amount, lines=lines, warehouse=part.warehouse,
-                                                  source="1c", external_id=external_id, node=self.node)
-            key, data = f"shipment.created:{record.pk}", {
-                "shipment": {"number": doc.number, "date": when.date().isoformat(),
-                             "amount": str(doc.amount) if doc.amount is not None else None}}
-            event_type = EventType.SHIPMENT_CREATED
-        # The event key doubles as "seen before": a re-imported document records nothing new.
-        if OutboxEvent.objects.filter(key=key).exists():
-            return False
-        publish(event_type, key=key, order=part.order, part=part, data=data)
-        if doc.kind == "payment":
+            if amount <= 0:
+                return False
+            self.finance.record_payment(order_part=part, number=doc.number, date=when, amount=amount,
+                                        source="1c", external_id=external_id, node=self.node)
             self.result.payments += 1
         else:
+            self.finance.record_shipment(order_part=part, number=doc.number, date=when, amount=doc.amount,
+                                         lines=_shipment_lines(doc), warehouse=part.warehouse, source="1c",
+                                         external_id=external_id, node=self.node)
             self.result.shipments += 1
         return True
+
+
+def _shipment_lines(doc: LinkedDocument) -> list[tuple]:
+    """``(product, quantity, unit price)`` of the shipped lines whose products the catalogue knows."""
+    from b2b_cabinet.models import Product, ProductVariant
+
+    rows = []
+    for line in doc.lines:
+        if not line.quantity:
+            continue
+        variant = ProductVariant.objects.select_related("product").filter(external_id=line.product_id).first()
+        product = variant.product if variant else Product.objects.filter(external_id=line.product_id).first()
+        if product is not None:
+            rows.append((product, line.quantity, line.price or 0))
+    return rows
 
 
 def import_order_documents(node: ExchangeNode, path) -> OrdersImportResult:

@@ -10,6 +10,7 @@ ALLOWED_HOSTS = list_from_env("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
     "b2b_cabinet",
+    "payments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -122,7 +123,15 @@ else:
 
 B2B_CABINET = {
     "DEFAULT_CURRENCY": "RUB",
+    "ONLINE_PAYMENT_VARIANT": "dummy",
 }
+
+# django-payments: invoices are paid online through the variant named in ONLINE_PAYMENT_VARIANT.
+# The dummy provider only shows a confirm/reject form; configure a real one (e.g. stripe) in production.
+PAYMENT_MODEL = "b2b_cabinet.OnlinePayment"
+PAYMENT_HOST = os.environ.get("PAYMENT_HOST", "localhost:8000")
+PAYMENT_USES_SSL = os.environ.get("PAYMENT_USES_SSL", "") == "1"
+PAYMENT_VARIANTS = {"dummy": ("payments.dummy.DummyProvider", {})}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "b2b@example.com")
