@@ -61,3 +61,15 @@ def documents_xml(*docs: str, version: str = "2.09") -> bytes:
   {body}
 </КоммерческаяИнформация>
 """.encode()
+
+
+@pytest.fixture
+def nodes_committed(transactional_db, shop, nodes):  # noqa: F811
+    """The nodes, for tests that run real transactions in threads."""
+    return nodes
+
+
+@pytest.fixture
+def order_committed(transactional_db, filled_cart, shop, nodes):  # noqa: F811
+    return ordering.place_order(filled_cart, checkout_request(filled_cart.company, shop), actor=filled_cart.user,
+                                now=MORNING)
