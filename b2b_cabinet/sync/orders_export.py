@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from b2b_cabinet.models import ExchangeNode, OrderLine, OrderPart, OrderStatus
+from b2b_cabinet.models import ExchangeNode, OrderLine, OrderPart, OrderStatus, Producer, Warehouse
 from b2b_cabinet.sync.orders_xml import ContractorOut, OrderLineOut, OrderOut, write_orders
 from b2b_cabinet.sync.orders_xml.records import LinkedOut
 from b2b_cabinet.sync.orders_xml.versions import subordinate_documents
@@ -35,11 +35,18 @@ class QueryAnswer:
 
 
 def node_parts(node: ExchangeNode) -> QuerySet[OrderPart]:
-    """Every order part that belongs to ``node`` (routed to it, or its producer's or warehouse's)."""
-    unrouted = Q(exchange_node__isnull=True) & (
-        Q(producer__in=node.producers.all()) | Q(warehouse__in=node.warehouses.all())
-    )
-    return OrderPart.objects.filter(Q(exchange_node=node) | unrouted)
+    """Every order part that belongs to ``node`` (routed to it, or its producer's or warehouse's).
+
+    A node that owns no producer and no warehouse is the catch-all of a single-base set-up (as in
+    ``ordering.split``): it also gets unrouted parts whose producer and warehouse no node owns.
+    """
+    if node.producers.exists() or node.warehouses.exists():
+        unrouted = Q(producer__in=node.producers.all()) | Q(warehouse__in=node.warehouses.all())
+    else:
+        others = ExchangeNode.objects.exclude(pk=node.pk)
+        unrouted = ~Q(producer__in=Producer.objects.filter(nodes__in=others)) & \
+            ~Q(warehouse__in=Warehouse.objects.filter(nodes__in=others))
+    return OrderPart.objects.filter(Q(exchange_node=node) | (Q(exchange_node__isnull=True) & unrouted))
 
 
 def parts_to_export(node: ExchangeNode) -> QuerySet[OrderPart]:

@@ -176,3 +176,14 @@ def test_done_when_orders_go_to_two_nodes_and_everything_comes_back_to_the_partn
     assert any("Оплата" in m.subject or "Платёж" in m.subject or "Payment" in m.subject for m in mail.outbox)
     assert {e["type"] for e in crm.events} >= {"order.status_changed", "payment.received", "shipment.created"}
     assert crm.rejected == 0 and not Delivery.objects.exclude(status="sent").exists()
+
+
+def test_a_node_without_producers_or_warehouses_is_the_catch_all_of_unrouted_parts(client, order, nodes):
+    from b2b_cabinet.models import ExchangeNode
+    from b2b_cabinet.sync.orders_export import node_parts
+
+    OrderPart.objects.update(exchange_node=None)
+    catch_all = ExchangeNode.objects.create(name="Единая база", login="1c-all")
+    assert not node_parts(catch_all).exists()  # every part's producer belongs to a node
+    nodes["EKF"].producers.clear()
+    assert set(node_parts(catch_all).values_list("producer__name", flat=True)) == {"EKF"}

@@ -34,12 +34,14 @@ class Command(BaseCommand):
             logins = demo_site.ensure_people(reference)
             ensure_pricing()
             demo_site.ensure_seller_requisites(pages["home"].get_site())
-            demo_site.ensure_exchange_node()
+            nodes = demo_site.ensure_exchange_nodes()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Logins (password '{demo_site.DEMO_PASSWORD}'):")
         for login in logins:
             self.stdout.write(f"  {login.username:<22} {login.role}")
-        self.stdout.write(f"  {'1c':<22} 1C exchange login: /1c/exchange/ or /bitrix/admin/1c_exchange.php")
+        for node in nodes:
+            self.stdout.write(f"  {node.login:<22} 1C exchange login ({node.name}): /1c/exchange/ or "
+                              "/bitrix/admin/1c_exchange.php")
 
     def load_catalogue(self, products: int) -> None:
         """The demo catalogue, written as CommerceML like a 1C export and loaded through the real importer."""
