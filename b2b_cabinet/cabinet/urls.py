@@ -6,7 +6,7 @@ Every view here declares ``required_action`` (see ``b2b_cabinet.permissions``);
 
 from django.urls import path
 
-from . import cart_views, list_views, on_behalf_views, order_views, team_views, views
+from . import cart_views, list_views, notification_views, on_behalf_views, order_views, team_views, views
 
 app_name = "b2b_cabinet"
 
@@ -49,4 +49,6 @@ urlpatterns = [
     path("lists/<int:pk>/lines/<int:line_pk>/remove/", list_views.SavedListLineRemoveView.as_view(),
          name="list_line_remove"),
     path("notifications/", order_views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/settings/", notification_views.NotificationSettingsView.as_view(),
+         name="notification_settings"),
 ]

@@ -173,3 +173,23 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP is down")
+
+
+def test_the_cabinet_lists_notifications_marks_one_read_and_saves_settings(client, order, pages,
+                                                                           django_capture_on_commit_callbacks):
+    confirm(order.parts.first(), django_capture_on_commit_callbacks)
+    owner = order.created_by
+    client.force_login(owner)
+    note = Notification.objects.filter(user=owner).order_by("pk").last()
+    page = client.get("/cabinet/notifications/")
+    assert note.message.encode() in page.content and b"Mark as read" in page.content
+    client.post("/cabinet/notifications/", {"id": note.pk})
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert client.get("/cabinet/notifications/settings/").status_code == 200
+    response = client.post("/cabinet/notifications/settings/", {"on": ["order.status_changed:cabinet"]})
+    assert response.status_code == 302
+    row = next(r for r in preference_table(owner) if r["event_type"] == "order.status_changed")
+    assert [c["enabled"] for c in row["channels"]] == [True, False]
+    assert not next(r for r in preference_table(owner) if r["event_type"] == "payment.received")["channels"][0][
+        "enabled"]
