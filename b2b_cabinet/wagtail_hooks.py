@@ -5,7 +5,6 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from b2b_cabinet.notification_viewsets import EmailTemplateViewSet, NotificationViewSetGroup
-
 from b2b_cabinet.pricing_viewsets import PricingViewSetGroup
 from b2b_cabinet.sync_viewsets import ExchangeViewSetGroup
 from b2b_cabinet.viewsets import B2BViewSetGroup

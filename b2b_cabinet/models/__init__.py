@@ -48,7 +48,6 @@ from .notifications import (
 )
 from .orders import (
     TRANSITIONS,
-    transition_map,
     DeliveryMethod,
     EventSource,
     Order,
@@ -57,6 +56,7 @@ from .orders import (
     OrderLine,
     OrderPart,
     OrderStatus,
+    transition_map,
 )
 from .pages import CabinetPage, CatalogPage, ContentPage
 from .pricing import CurrencyRate, DiscountRule, Price, PriceType
@@ -66,7 +66,6 @@ from .sync import ExchangeNode, ExchangeSession, ImportIssue, ImportRun, StatusM
 
 __all__ = [
     "TRANSITIONS",
-    "transition_map",
     "AuditAction",
     "Brand",
     "CabinetAuditEvent",
@@ -75,6 +74,7 @@ __all__ = [
     "CartLine",
     "CatalogPage",
     "Category",
+    "ChannelName",
     "ClosedDay",
     "Company",
     "CompanyGroup",
@@ -82,10 +82,13 @@ __all__ = [
     "ContentPage",
     "Contract",
     "CurrencyRate",
+    "Delivery",
     "DeliveryMethod",
     "DiscountRule",
     "DocumentCounter",
+    "EmailTemplate",
     "EventSource",
+    "EventType",
     "ExchangeNode",
     "ExchangeSession",
     "ExternalIdMixin",
@@ -102,13 +105,6 @@ __all__ = [
     "MutualSettlement",
     "Notification",
     "NotificationPreference",
-    "OutboxEvent",
-    "WebhookEndpoint",
-    "ChannelName",
-    "Delivery",
-    "EmailTemplate",
-    "EventType",
-    "StatusMapping",
     "OnlinePayment",
     "Order",
     "OrderCounter",
@@ -116,6 +112,7 @@ __all__ = [
     "OrderLine",
     "OrderPart",
     "OrderStatus",
+    "OutboxEvent",
     "Payment",
     "PaymentAllocation",
     "PaymentSource",
@@ -136,8 +133,11 @@ __all__ = [
     "ShipmentDocument",
     "ShipmentLine",
     "ShipmentStatus",
+    "StatusMapping",
     "StockLevel",
     "TimestampedMixin",
     "Unit",
     "Warehouse",
+    "WebhookEndpoint",
+    "transition_map",
 ]

@@ -68,7 +68,7 @@ def post(endpoint: WebhookEndpoint, event: OutboxEvent) -> int:
         SIGNATURE_HEADER: sign(endpoint.secret, timestamp, body),
     })
     try:
-        with urllib.request.urlopen(request, timeout=b2b_settings.WEBHOOK_TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=b2b_settings.WEBHOOK_TIMEOUT) as response:
             status = response.status
     except urllib.error.HTTPError as exc:
         raise WebhookError(f"HTTP {exc.code} from {endpoint.url}", exc.code) from None

@@ -4,13 +4,12 @@ An order's parts move on their own (1C confirms, assembles and ships each part);
 status follows them: it is the least advanced status among its live parts (cancelled parts don't
 count; an order all of whose parts are cancelled is cancelled). Moving a whole order moves every
 live part, and is refused unless each of them may make the move. Every change is validated
-against the transition map (``TRANSITIONS`` plus ``B2B_CABINET["ORDER_TRANSITIONS"]``), written to the timeline (``OrderEvent``), releases reserved stock when
+against the transition map (``TRANSITIONS`` plus ``B2B_CABINET["ORDER_TRANSITIONS"]``),
+written to the timeline (``OrderEvent``), releases reserved stock when
 a part is cancelled or shipped, and publishes a notification event in the same transaction.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,17 +25,6 @@ S = OrderStatus
 #: How far along each status is, for deriving the order's status from its parts.
 PROGRESS = [S.NEW, S.CONFIRMED, S.IN_PROGRESS, S.READY, S.SHIPPED, S.COMPLETED]
 RELEASES_STOCK = {S.CANCELLED, S.SHIPPED, S.COMPLETED}
-
-
-@dataclass(frozen=True)
-class StatusEvent:
-    """What notification channels receive after a status change is committed."""
-
-    order_id: int
-    part_id: int | None
-    from_status: str
-    to_status: str
-    source: str
 
 
 def derived_status(statuses: list[str]) -> str:

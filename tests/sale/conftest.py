@@ -4,8 +4,8 @@ import pytest
 
 from b2b_cabinet import ordering
 from b2b_cabinet.models import StatusMapping
-from tests.ordering.conftest import MORNING, checkout_request, filled_cart, shop  # noqa: F401
 from tests.onec_client import OneCClient
+from tests.ordering.conftest import MORNING, checkout_request, filled_cart, shop  # noqa: F401
 
 PASSWORD = "секрет-1c"
 

@@ -7,9 +7,17 @@ from django.core import mail
 from django.db import connection
 from lxml import etree
 
-from b2b_cabinet.models import Delivery, ExchangeSession, Notification, OrderPart, OrderStatus, Payment, Shipment, \
-    WebhookEndpoint
-from tests.sale.conftest import PASSWORD, document, documents_xml, one_c
+from b2b_cabinet.models import (
+    Delivery,
+    ExchangeSession,
+    Notification,
+    OrderPart,
+    OrderStatus,
+    Payment,
+    Shipment,
+    WebhookEndpoint,
+)
+from tests.sale.conftest import document, documents_xml, one_c
 from tests.sale.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 ok = verify(receiver.secret, self.headers.get(TIMESTAMP_HEADER, ""), body,
                             self.headers.get(SIGNATURE_HEADER, ""))

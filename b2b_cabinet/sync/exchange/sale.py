@@ -134,9 +134,10 @@ def _import(session: ExchangeSession, name: str) -> HttpResponse:
     try:
         result = import_order_documents(session.node, target)
     except CommerceMLError as exc:
+        error = str(exc)
         update_state(session.pk, lambda state: state.setdefault("imports", {}).update(
-            {name: {"status": FAILED, "error": str(exc)}}))
-        return failure(str(exc))
+            {name: {"status": FAILED, "error": error}}))
+        return failure(error)
     summary = f"Документы {name} загружены: {result.summary()}"
     update_state(session.pk, lambda state: state.setdefault("imports", {}).update(
         {name: {"status": SUCCESS, "summary": summary, "warnings": result.warnings[:100]}}))

@@ -100,7 +100,8 @@ def _line(out: list[str], line: OrderLineOut, version: str) -> None:
     else:
         out.append(
             f"        <БазоваяЕдиница Код={quoteattr(line.unit_code)} НаименованиеПолное="
-            f"{quoteattr(line.unit_full_name)} МеждународноеСокращение={quoteattr(line.unit_intl)}>{escape(line.unit_name)}</БазоваяЕдиница>"
+            f"{quoteattr(line.unit_full_name)} МеждународноеСокращение={quoteattr(line.unit_intl)}>"
+            f"{escape(line.unit_name)}</БазоваяЕдиница>"
         )
     _el(out, 4, "ЦенаЗаЕдиницу", money(line.price, 4))
     _el(out, 4, "Количество", quantity(line.quantity))
