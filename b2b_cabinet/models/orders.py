@@ -143,7 +143,7 @@ class OrderPart(StatusMachineMixin, models.Model):
     changed_at = models.DateTimeField(_("changed"), default=timezone.now, db_index=True, editable=False)
     changed_by_onec = models.BooleanField(_("last changed by 1C"), default=False, editable=False)
     exported_at = models.DateTimeField(_("confirmed by 1C"), null=True, blank=True, editable=False)
-    onec_number = models.CharField(_("1C number"), max_length=100, blank=True)
+    onec_number = models.CharField(_("1C number"), max_length=100, blank=True, db_index=True)
     onec_date = models.DateTimeField(_("1C date"), null=True, blank=True)
     onec_status = models.CharField(_("1C status id"), max_length=100, blank=True)
     onec_version = models.CharField(_("1C version"), max_length=100, blank=True, editable=False)

@@ -60,6 +60,16 @@ def dispatch_event(event_id: int) -> list[int]:
     return ids
 
 
+def dispatch_events(event_ids: list[int]) -> int:
+    """The task queued after a commit: dispatch each event (ids of rolled-back events are skipped)."""
+    for pk in event_ids:
+        try:
+            dispatch_event(pk)
+        except Exception:  # one broken event must not hold back the others; the sweep retries it
+            logger.exception("Dispatching notification event %s failed", pk)
+    return len(event_ids)
+
+
 def backoff(attempts: int) -> timedelta:
     """Delay before attempt ``attempts + 1``: base × 2^(attempts-1), capped at a day."""
     return timedelta(seconds=min(b2b_settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 86400))

@@ -27,10 +27,15 @@ def nodes(shop):  # noqa: F811
 
 
 @pytest.fixture
-def order(filled_cart, shop, nodes):  # noqa: F811
-    """Альфа's order: parts /1 (EKF, Екатеринбург), /2 (IEK, Екатеринбург), /3 (EKF, Москва)."""
-    return ordering.place_order(filled_cart, checkout_request(filled_cart.company, shop), actor=filled_cart.user,
-                                now=MORNING)
+def order(filled_cart, shop, nodes, django_capture_on_commit_callbacks):  # noqa: F811
+    """Альфа's order: parts /1 (EKF, Екатеринбург), /2 (IEK, Екатеринбург), /3 (EKF, Москва).
+
+    Placed as if committed (its ``order.created`` notifications dispatched), so that a test's
+    own commit callbacks deliver only what the test did.
+    """
+    with django_capture_on_commit_callbacks(execute=True):
+        return ordering.place_order(filled_cart, checkout_request(filled_cart.company, shop),
+                                    actor=filled_cart.user, now=MORNING)
 
 
 def one_c(client, node, **options) -> OneCClient:

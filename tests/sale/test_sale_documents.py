@@ -181,7 +181,9 @@ def test_done_when_orders_go_to_two_nodes_and_everything_comes_back_to_the_partn
     owner = order.created_by
     kinds = set(Notification.objects.filter(user=owner).values_list("kind", flat=True))
     assert {"order.status_changed", "payment.received", "shipment.created"} <= kinds
-    assert any("Оплата" in m.subject or "Платёж" in m.subject or "Payment" in m.subject for m in mail.outbox)
+    subjects = [m.subject for m in mail.outbox]
+    assert any(s.startswith("Получена оплата ТДЦУ-000001") for s in subjects), subjects
+    assert any(s.startswith("Создана отгрузка ТДЦУ-000003") for s in subjects), subjects
     assert {e["type"] for e in crm.events} >= {"order.status_changed", "payment.received", "shipment.created"}
     assert crm.rejected == 0 and not Delivery.objects.exclude(status="sent").exists()
 
