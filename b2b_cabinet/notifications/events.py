@@ -87,29 +87,32 @@ def publish_order_event(order: Order, part: OrderPart | None, from_status: str, 
                    data={"from_status": str(from_status or ""), "to_status": str(to_status), "source": str(source)})
 
 
-def publish_order_events(changes: list[tuple[OrderPart, str, str, str]]) -> list[OutboxEvent]:
-    """``order.status_changed`` for many parts at once: ``(part, from, to, source)`` each.
+def publish_order_events(changes: list[tuple[OrderPart, str, str, str]]) -> list[int]:
+    """``order.status_changed`` for many parts at once: ``(part, from, to, source)`` each; returns the ids.
 
-    The bulk twin of :func:`publish_order_event` (same payload, one insert for all). Keys carry
-    the change time, so a later change of the same part is a new event.
+    The bulk twin of :func:`publish_order_event` (same payload), written with one ``executemany``.
+    Keys carry the change time, so a later change of the same part is a new event.
     """
-    stamp = timezone.now().timestamp()
-    rows = [
-        OutboxEvent(
-            key=f"{EventType.ORDER_STATUS_CHANGED}:part:{part.pk}:{stamp}", event_type=EventType.ORDER_STATUS_CHANGED,
-            company_id=part.order.company_id, order_id=part.order_id, part=part,
-            payload={"event": str(EventType.ORDER_STATUS_CHANGED), "occurred_at": timezone.now().isoformat(),
-                     **_order_data(part.order, part), "from_status": str(old), "to_status": str(new),
-                     "source": str(source)},
-        )
-        for part, old, new, source in changes
-    ]
-    for row in rows:
-        row.payload["id"] = row.key
-    created = OutboxEvent.objects.bulk_create(rows)
-    # Without returned ids (an old SQLite) the sweep dispatches them within a minute instead.
-    transaction.on_commit(partial(_queue, [e.pk for e in created if e.pk]))
-    return created
+    from b2b_cabinet.ordering.bulk_status import bulk_insert
+
+    now = timezone.now()
+    stamp, occurred = now.timestamp(), now.isoformat()
+    event_type = str(EventType.ORDER_STATUS_CHANGED)
+    rows = []
+    for part, old, new, source in changes:
+        key = f"{event_type}:part:{part.pk}:{stamp}"
+        rows.append({
+            "key": key, "event_type": event_type, "company": part.order.company_id, "order": part.order_id,
+            "part": part.pk, "created_at": now, "dispatched_at": None,
+            "payload": {"event": event_type, "id": key, "occurred_at": occurred, **_order_data(part.order, part),
+                        "from_status": str(old), "to_status": str(new), "source": str(source)},
+        })
+    bulk_insert(OutboxEvent, rows)
+    keys = [row["key"] for row in rows]
+    ids = [pk for start in range(0, len(keys), BATCH)
+           for pk in OutboxEvent.objects.filter(key__in=keys[start:start + BATCH]).values_list("pk", flat=True)]
+    transaction.on_commit(partial(_queue, ids))
+    return ids
 
 
 def describe(event: OutboxEvent) -> str:

@@ -106,7 +106,7 @@ class DocumentApplier:
 
     def apply_chunk(self, docs: list[OrderDocument]) -> None:
         """Apply up to ``CHUNK`` documents: parts fetched in one query, statuses moved in one batch."""
-        from b2b_cabinet.ordering.bulk_status import StatusMove, set_part_statuses
+        from b2b_cabinet.ordering.bulk_status import StatusMove, bulk_set, set_part_statuses
 
         self.result.documents += len(docs)
         known = {p.number: p for p in self.scope.filter(number__in={d.number for d in docs if d.number})}
@@ -119,7 +119,12 @@ class DocumentApplier:
                 self.result.unchanged += 1
                 continue
             try:
-                with transaction.atomic():
+                # A savepoint only where something is written here (lines, payments, shipments); a
+                # status-only document changes attributes in memory, written with the batch.
+                if doc.lines or doc.linked:
+                    with transaction.atomic():
+                        changed = self.apply_details(part, doc)
+                else:
                     changed = self.apply_details(part, doc)
             except B2BCabinetError as exc:
                 self.result.refused += 1
@@ -141,7 +146,7 @@ class DocumentApplier:
             else:
                 self.result.unchanged += 1
         if touched:
-            OrderPart.objects.bulk_update([part for part, _ in touched], [*ONEC_FIELDS, "changed_by_onec"])
+            bulk_set([part for part, _ in touched], [*ONEC_FIELDS, "changed_by_onec"])
 
     def apply_details(self, part: OrderPart, doc: OrderDocument) -> bool:
         """1C's own fields, lines, payments and shipments of one document (statuses come in the batch)."""
