@@ -1,8 +1,9 @@
 """Applying 1C's goods lines to an order part: changed quantities and prices, added and removed lines.
 
 Lines are matched by the 1C Ид the portal sent (the variant's ``prod#char`` Ид, else the
-product's). Service lines 1C adds (``ORDER_DELIVERY``, services unknown to the catalogue) are
-skipped with a warning rather than invented as products.
+product's). The delivery service line (``ORDER_DELIVERY``) is ignored. A line whose product the
+catalogue does not know leaves all lines untouched, with a warning: rewriting the rest would drop
+a line the portal cannot represent.
 
 Once 1C edits the lines it owns the stock of that part: a reservation the portal still holds for
 it is released (the next stock upload from 1C reflects 1C's own reservation), instead of
@@ -21,6 +22,8 @@ from b2b_cabinet.sync.orders_xml import OrderLineIn
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+#: Lines 1C-Bitrix and 1C add for services (delivery), not goods.
+SERVICE_IDS = frozenset({"ORDER_DELIVERY"})
 
 
 def _key(line: OrderLine) -> str:
@@ -60,7 +63,7 @@ def apply_lines(part: OrderPart, incoming: tuple[OrderLineIn, ...]) -> tuple[boo
     warnings: list[str] = []
     updates, creates = [], []
     for item in incoming:
-        if item.quantity is None or item.quantity <= 0:
+        if item.quantity is None or item.quantity <= 0 or item.product_id in SERVICE_IDS:
             continue
         line = by_key.get(item.product_id)
         price = item.price if item.price is not None else (
@@ -68,10 +71,11 @@ def apply_lines(part: OrderPart, incoming: tuple[OrderLineIn, ...]) -> tuple[boo
         if line is None:
             new = _new_line(part, item, price or ZERO, item.quantity)
             if new is None:
-                warnings.append(f"{part.number}: line {item.product_id or item.name!r} is not a catalogue product; "
-                                "skipped")
-            else:
-                creates.append(new)
+                # Rewriting the lines without this one would drop a line the portal cannot put
+                # back; leave them all as they are and say why (the catalogue is behind 1C).
+                return False, [f"{part.number}: line {item.product_id or item.name!r} is not a catalogue product; "
+                               "the lines were left as they are (import the catalogue first)"]
+            creates.append(new)
             continue
         seen.add(line.pk)
         total = item.total if item.total is not None else ((price or line.unit_price) * item.quantity)

@@ -172,3 +172,24 @@ def test_2_10_subordinate_and_top_level_payment_documents_are_attached_to_their_
 def test_documents_with_a_doctype_are_refused(name):
     with pytest.raises(CommerceMLError, match="DOCTYPE"):
         list(read_order_documents(ATTACKS / name))
+
+
+@needs_shared
+def test_1c_s_real_2_09_documents_file_applies_to_the_parts_it_names(client, order, nodes):
+    """documents-example.xml (1C УТ, 2.09) against parts numbered as the site numbered them there."""
+    from b2b_cabinet.models import OrderPart, Payment, Shipment
+    from tests.sale.conftest import one_c
+
+    first, second = OrderPart.objects.filter(producer__name="EKF").order_by("pk")
+    OrderPart.objects.filter(pk=first.pk).update(number="142")
+    OrderPart.objects.filter(pk=second.pk).update(number="235")
+    data = (SHARED / "ArgentCrusade_commerceml" / "documents-example.xml").read_bytes()
+    answer = one_c(client, nodes["EKF"]).sale_exchange({"documents-example.xml": data})["import:documents-example.xml"]
+    assert "документов 2, изменено 2" in answer.text
+    first.refresh_from_db()
+    assert (first.status, first.onec_number, first.onec_posted, first.onec_version) == (
+        "confirmed", "ТДЦУ-000001", True, "AAAAEAAAAAA=")
+    assert "not a catalogue product; the lines were left as they are" in answer.text
+    assert first.lines.count() == 1  # 1C's demo goods are not in our catalogue: lines untouched
+    assert set(Payment.objects.values_list("number", flat=True)) == {"ТДЦУ-000001", "ТДЦУ-000002"}
+    assert list(Shipment.objects.values_list("number", flat=True)) == ["ТДЦУ-000003"]
