@@ -14,4 +14,10 @@ class B2BCabinetConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # django-payments reports a provider's verdict only through this signal.
+        from payments.signals import status_changed
+
         from b2b_cabinet import checks  # noqa: F401  (registers the checks)
+        from b2b_cabinet.finance.online import on_status_changed
+
+        status_changed.connect(on_status_changed, dispatch_uid="b2b_cabinet.finance.online")

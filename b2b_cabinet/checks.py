@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from b2b_cabinet.conf import b2b_settings
 from b2b_cabinet.exceptions import ConfigurationError
 
 REQUIRED_APPS = (
@@ -83,4 +84,44 @@ def check_exchange_dir(app_configs, **kwargs):
                 id="b2b_cabinet.W002",
             )
         ]
+    return []
+
+
+@register(Tags.compatibility)
+def check_online_payments(app_configs, **kwargs):
+    """Online payment needs django-payments pointed at our model and the configured variant."""
+    try:
+        variant = b2b_settings.ONLINE_PAYMENT_VARIANT
+    except ConfigurationError:
+        return []  # reported by check_settings
+    if not variant:
+        return []
+    errors = []
+    if getattr(settings, "PAYMENT_MODEL", "") != "b2b_cabinet.OnlinePayment":
+        errors.append(Error(
+            "ONLINE_PAYMENT_VARIANT is set but PAYMENT_MODEL is not 'b2b_cabinet.OnlinePayment'.",
+            hint="Set PAYMENT_MODEL = 'b2b_cabinet.OnlinePayment' in your settings (see docs/finance.md).",
+            id="b2b_cabinet.E003",
+        ))
+    if variant not in getattr(settings, "PAYMENT_VARIANTS", {}):
+        errors.append(Error(
+            f"ONLINE_PAYMENT_VARIANT {variant!r} is not a key of PAYMENT_VARIANTS.",
+            hint="Configure the provider in PAYMENT_VARIANTS, or empty ONLINE_PAYMENT_VARIANT to turn online "
+                 "payment off.",
+            id="b2b_cabinet.E004",
+        ))
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_dummy_payment_provider(app_configs, **kwargs):
+    """django-payments' dummy provider marks payments paid on the buyer's say-so: never in production."""
+    dummies = [name for name, (path, _options) in getattr(settings, "PAYMENT_VARIANTS", {}).items()
+               if path.startswith("payments.dummy.")]
+    if dummies:
+        return [Warning(
+            f"django-payments' dummy provider is configured (variant(s) {', '.join(dummies)}).",
+            hint="Anyone holding a payment's token can mark it paid through it. Configure a real provider.",
+            id="b2b_cabinet.W003",
+        )]
     return []

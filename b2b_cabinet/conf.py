@@ -89,6 +89,9 @@ DEFAULTS: dict[str, Setting] = {
     "DEFAULT_VAT_RATE": Setting(
         "22", (str,), "VAT rate, %, for invoice lines whose product names none; empty means no VAT."
     ),
+    "DOCUMENT_LANGUAGE": Setting(
+        "ru", (str,), "Language of invoice and statement PDFs/XLSX (Russian legal forms); empty: the user's."
+    ),
     "ONLINE_PAYMENT_VARIANT": Setting(
         "", (str,), "django-payments variant (a PAYMENT_VARIANTS key) for paying invoices online; empty: off."
     ),

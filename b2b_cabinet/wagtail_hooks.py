@@ -1,9 +1,10 @@
-"""Wagtail hooks: registration only; the admin itself lives in ``viewsets.py``, ``pricing_viewsets.py`` and
-``sync_viewsets.py`` and ``notification_viewsets.py``."""
+"""Wagtail hooks: registration only; the admin itself lives in ``viewsets.py``, ``pricing_viewsets.py``,
+``sync_viewsets.py``, ``finance_viewsets.py`` and ``notification_viewsets.py``."""
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from b2b_cabinet.finance_viewsets import FinanceViewSetGroup
 from b2b_cabinet.notification_viewsets import EmailTemplateViewSet, NotificationViewSetGroup
 from b2b_cabinet.pricing_viewsets import PricingViewSetGroup
 from b2b_cabinet.sync_viewsets import ExchangeViewSetGroup
@@ -23,6 +24,11 @@ def register_exchange_viewsets():
 @hooks.register("register_admin_viewset")
 def register_pricing_viewsets():
     return PricingViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_finance_viewsets():
+    return FinanceViewSetGroup()
 
 
 @hooks.register("register_admin_viewset")

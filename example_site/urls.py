@@ -10,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     # 1C exchange (/1c/exchange/ and /bitrix/admin/1c_exchange.php): before Wagtail's catch-all.
     path("", include("b2b_cabinet.sync.exchange.urls")),
+    # django-payments' provider callbacks (process_payment, static_callback): invoices paid online.
+    path("payments/", include("payments.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -47,3 +47,19 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def seller(db):
+    """The default site's seller requisites, filled in."""
+    return f.seller()
+
+
+@pytest.fixture
+def alpha_order(alpha, seller):
+    """Альфа's order of 2 × 100.00 + 3 × 50.00 = 350.00 in one part, under a contract with 10 days' terms."""
+    company, _owner = alpha
+    contract = company.default_contract
+    contract.payment_terms_days = 10
+    contract.save()
+    return f.order_with_part(company, lines=(("100.00", "2"), ("50.00", "3")), number="A-000101")

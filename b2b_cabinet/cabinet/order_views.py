@@ -85,8 +85,13 @@ class OrderDetailView(RoleRequiredMixin, View):
         )
         events = OrderEvent.objects.filter(order=order).select_related("part").order_by("created_at", "pk")
         may_order = can(request.membership, Action.PLACE_ORDER)
+        invoices = list(order.invoices.exclude(status="cancelled").select_related("part"))
         return render(request, "b2b_cabinet/cabinet/order_detail.html", {
             "page": request.cabinet_page, "order": order, "parts": order.parts.all(), "events": events,
+            "invoices": invoices, "order_invoiced": any(i.part_id is None for i in invoices),
+            "shipments": order.shipments.select_related("warehouse", "order_part").prefetch_related("documents"),
+            "can_invoice": can(request.membership, Action.PAY_INVOICES) and order.status != "cancelled",
+            "can_view_finance": can(request.membership, Action.VIEW_FINANCE),
             "loose_lines": order.lines.filter(part__isnull=True),
             "can_cancel": may_order and ordering.can_cancel(order), "can_repeat": may_order,
         })

@@ -6,7 +6,16 @@ Every view here declares ``required_action`` (see ``b2b_cabinet.permissions``);
 
 from django.urls import path
 
-from . import cart_views, list_views, notification_views, on_behalf_views, order_views, team_views, views
+from . import (
+    cart_views,
+    finance_views,
+    list_views,
+    notification_views,
+    on_behalf_views,
+    order_views,
+    team_views,
+    views,
+)
 
 app_name = "b2b_cabinet"
 
@@ -48,6 +57,18 @@ urlpatterns = [
     path("lists/<int:pk>/delete/", list_views.SavedListDeleteView.as_view(), name="list_delete"),
     path("lists/<int:pk>/lines/<int:line_pk>/remove/", list_views.SavedListLineRemoveView.as_view(),
          name="list_line_remove"),
+    path("orders/<int:pk>/invoice/", finance_views.InvoiceIssueView.as_view(), name="order_invoice"),
+    path("finance/", finance_views.FinanceDashboardView.as_view(), name="finance"),
+    path("finance/invoices/", finance_views.InvoiceListView.as_view(), name="finance_invoices"),
+    path("finance/invoices/<int:pk>/", finance_views.InvoiceDetailView.as_view(), name="finance_invoice_detail"),
+    path("finance/invoices/<int:pk>/pdf/", finance_views.InvoicePdfView.as_view(), name="finance_invoice_pdf"),
+    path("finance/invoices/<int:pk>/pay/", finance_views.InvoicePayView.as_view(), name="finance_invoice_pay"),
+    path("finance/pay/<str:token>/", finance_views.OnlinePaymentView.as_view(), name="finance_online_payment"),
+    path("finance/payments/", finance_views.PaymentListView.as_view(), name="finance_payments"),
+    path("finance/shipments/", finance_views.ShipmentListView.as_view(), name="finance_shipments"),
+    path("finance/shipments/<int:pk>/documents/<int:doc_pk>/", finance_views.ShipmentDocumentView.as_view(),
+         name="finance_shipment_document"),
+    path("finance/statement/", finance_views.StatementView.as_view(), name="finance_statement"),
     path("notifications/", order_views.NotificationListView.as_view(), name="notifications"),
     path("notifications/settings/", notification_views.NotificationSettingsView.as_view(),
          name="notification_settings"),

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 from wagtail.models import Site
 
 from b2b_cabinet.conf import b2b_settings
@@ -92,7 +92,7 @@ def _default_rate() -> Decimal | None:
 def issue_invoice(order: Order, part: OrderPart | None = None, *, actor=None, site: Site | None = None,
                   today: datetime.date | None = None) -> Invoice:
     """Issue (or return the already issued) invoice for ``order`` or its ``part``; raises :class:`FinanceError`."""
-    order = Order.objects.select_for_update().select_related("company", "contract__price_type",
+    order = Order.objects.select_for_update(of=("self",)).select_related("company", "contract__price_type",
                                                              "legal_entity").get(pk=order.pk)
     if part is not None and part.order_id != order.pk:
         raise FinanceError(_("This part belongs to another order."))
@@ -140,14 +140,13 @@ def issue_invoice(order: Order, part: OrderPart | None = None, *, actor=None, si
 
 
 def _document_name(invoice: Invoice) -> str:
-    with override("ru"):
-        return _("Invoice %(number)s of %(date)s") % {
-            "number": invoice.number, "date": formats.date_format(invoice.issued_on, "d.m.Y")}
+    return ledger.in_document_language(gettext_noop("Invoice %(number)s of %(date)s"), number=invoice.number,
+                                       date=f"{invoice.issued_on:%d.%m.%Y}")
 
 
 def payment_purpose(invoice: Invoice) -> str:
     """The bank payment purpose (назначение платежа), in Russian as banks expect, ≤ 210 characters."""
-    with override("ru"):
+    with override(b2b_settings.DOCUMENT_LANGUAGE or None):
         text = _("Payment for invoice No. %(number)s of %(date)s") % {
             "number": invoice.number, "date": formats.date_format(invoice.issued_on, "d.m.Y")}
         if invoice.vat_amount:

@@ -33,6 +33,15 @@ def debit_basis(contract: Contract | None) -> str:
     return (contract.debit_on if contract is not None and contract.debit_on else b2b_settings.FINANCE_DEBIT_ON)
 
 
+def in_document_language(message: str, **args) -> str:
+    """``message`` (a gettext msgid) translated into ``DOCUMENT_LANGUAGE``: ledger rows are printed on the
+    акт сверки, so their wording must not depend on who happened to be signed in when they were posted."""
+    from django.utils.translation import gettext, override
+
+    with override(b2b_settings.DOCUMENT_LANGUAGE or None):
+        return gettext(message) % args
+
+
 def post(*, company, contract, date, kind: str, document: str, debit=ZERO, credit=ZERO, due_date=None,
          **links) -> LedgerEntry | None:
     """Append one entry unless the same document was posted already (then return None). Zero amounts post nothing."""

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from b2b_cabinet.exceptions import FinanceError
 from b2b_cabinet.models import Invoice, InvoiceStatus, LedgerKind, OrderPart, Payment, PaymentAllocation
@@ -92,7 +93,8 @@ def _record(part, number, date, amount, source, external_id, node, invoice, comp
     if payment.invoice_id:
         payment.save(update_fields=["invoice"])
     ledger.post(company=company, contract=contract, date=date, kind=LedgerKind.PAYMENT,
-                document=_("Payment %(number)s") % {"number": number}, credit=amount, payment=payment)
+                document=ledger.in_document_language(gettext_noop("Payment %(number)s"), number=number),
+                credit=amount, payment=payment)
     queue_event(FinanceEvent(PAYMENT_RECEIVED, company.pk, payment.pk, payment.number, str(amount),
                              order_id=part.order_id if part else (invoice.order_id if invoice else None),
                              invoice_id=payment.invoice_id))

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from b2b_cabinet.exceptions import FinanceError
 from b2b_cabinet.models import LedgerKind, OrderPart, Payment, Shipment, ShipmentLine
@@ -69,7 +70,8 @@ def _record(part, number, date, amount, lines, warehouse, source, external_id, n
     if ledger.debit_basis(contract) == "shipment":
         terms = contract.payment_terms_days if contract else 0
         ledger.post(company=order.company, contract=contract, date=date, kind=LedgerKind.SHIPMENT,
-                    document=_("Shipment %(number)s") % {"number": number}, debit=amount,
+                    document=ledger.in_document_language(gettext_noop("Shipment %(number)s"), number=number),
+                    debit=amount,
                     due_date=date + datetime.timedelta(days=terms), shipment=shipment)
     queue_event(FinanceEvent(SHIPMENT_CREATED, order.company_id, shipment.pk, shipment.number, str(amount),
                              order_id=order.pk))

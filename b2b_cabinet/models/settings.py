@@ -32,6 +32,19 @@ class SellerRequisites(BaseSiteSetting):
     )
     director = models.CharField(_("director"), max_length=255, blank=True)
     chief_accountant = models.CharField(_("chief accountant"), max_length=255, blank=True)
+    signature_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("director's signature"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Printed on invoices when set (PNG with transparency)."),
+    )
+    accountant_signature_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("chief accountant's signature"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    stamp_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("stamp"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("The company stamp printed on invoices when set."),
+    )
 
     class Meta:
         verbose_name = _("seller requisites")

@@ -56,6 +56,7 @@ def cabinet_bar(context):
         bar["can_order"] = can(membership, Action.PLACE_ORDER)
         bar["can_manage_lists"] = can(membership, Action.MANAGE_LISTS)
         bar["can_view_orders"] = can(membership, Action.VIEW_ORDERS)
+        bar["can_view_finance"] = can(membership, Action.VIEW_FINANCE)
         bar["unread"] = unread_count(request.user, company)
         bar["show_menu"] = True
     bar["is_staff"] = request.user.is_staff

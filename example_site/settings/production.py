@@ -29,3 +29,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
 }
+
+# Online payment: off unless a real provider is configured here (the dummy provider accepts anyone's
+# word that a payment succeeded; the deploy check b2b_cabinet.W003 refuses it).
+PAYMENT_VARIANTS = {}
+PAYMENT_USES_SSL = True
+B2B_CABINET = {**B2B_CABINET, "ONLINE_PAYMENT_VARIANT": os.environ.get("ONLINE_PAYMENT_VARIANT", "")}  # noqa: F405

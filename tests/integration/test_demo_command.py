@@ -51,7 +51,8 @@ def test_demo_creates_pages_companies_and_logins_and_can_run_twice(settings, cli
     User = get_user_model()
     assert User.objects.filter(username="admin", is_superuser=True).count() == 1
     assert User.objects.get(username="manager@example.com").is_staff
-    assert set(Membership.objects.filter(company__name="Альфа").values_list("role", flat=True)) == {"owner", "viewer"}
+    roles = set(Membership.objects.filter(company__name="Альфа").values_list("role", flat=True))
+    assert roles == {"owner", "viewer", "accountant"}
 
     settings.DEBUG = False
     assert client.get("/").status_code == 200
@@ -77,3 +78,25 @@ def test_demo_gives_alpha_and_beta_different_prices_with_reasons(settings):
         assert a[product.pk].base_price_type == "Дилерская" and b[product.pk].base_price_type == "Оптовая"
         assert any("IEK" in s.rule_name for s in a[product.pk].applied)
         assert b[product.pk].rate == 92.5 and b[product.pk].rate_source == "contract"
+
+
+def test_demo_gives_alpha_a_paid_a_partly_paid_and_an_overdue_invoice_a_shipment_and_an_accountant(settings):
+    from django.utils import timezone
+
+    from b2b_cabinet import finance
+    from b2b_cabinet.models import Invoice, Payment, Shipment
+
+    settings.DEBUG = True
+    for _ in range(2):
+        call_command("b2b_demo", products=20, stdout=open("/dev/null", "w"))
+    alpha = Company.objects.get(name="Альфа")
+    invoices = Invoice.objects.for_company(alpha)
+    assert sorted(invoices.values_list("status", flat=True)) == ["issued", "paid", "partly_paid"]
+    overdue = invoices.get(status="issued")
+    assert overdue.due_date < timezone.localdate()
+    assert Payment.objects.for_company(alpha).count() == 2
+    shipment = Shipment.objects.for_company(alpha).get()
+    assert shipment.documents.get().file.read().startswith(b"%PDF")
+    position = finance.position(alpha)
+    assert position.ageing.overdue > 0 and position.available_credit < alpha.default_contract.credit_limit
+    assert Membership.objects.get(company=alpha, role="accountant").user.username == "alpha-accountant@example.com"

@@ -39,7 +39,9 @@ def world(pages, alpha, beta):
     target = Membership.objects.get(user=members["viewer"])
     invitation = Invitation.objects.create(company=company, email="irina@example.com", token_hash="x" * 64,
                                            expires_at="2099-01-01T00:00Z")
+    finance_samples = finance_world(company, order, product)
     samples = {
+        **finance_samples,
         "team_member_role": {"pk": target.pk},
         "team_member_deactivate": {"pk": target.pk},
         "team_invitation_revoke": {"pk": invitation.pk},
@@ -57,6 +59,30 @@ def world(pages, alpha, beta):
     }
     return {"company": company, "members": members, "samples": samples, "beta_owner": beta[1],
             "cabinet": pages["cabinet"]}
+
+
+def finance_world(company, order, product):
+    """An invoice, an online payment, a shipment with a document, all «Альфа»'s (``A-SECRET-1`` numbers)."""
+    from django.core.files.base import ContentFile
+
+    from b2b_cabinet.models import Invoice, OnlinePayment, OrderPart, Shipment, ShipmentDocument
+
+    part = OrderPart.objects.create(order=order, index=1, number="A-SECRET-1/1")
+    invoice = Invoice.objects.create(company=company, order=order, part=part, number="A-SECRET-1",
+                                     issued_on="2026-11-02", due_date="2026-11-12", total=100)
+    online = OnlinePayment.objects.create(variant="dummy", invoice=invoice, total=100, currency="RUB")
+    shipment = Shipment.objects.create(company=company, order=order, order_part=part, number="A-SECRET-1",
+                                       date="2026-11-03", dedup_key="test:A-SECRET-1")
+    document = ShipmentDocument(shipment=shipment, title="A-SECRET-1")
+    document.file.save("upd.pdf", ContentFile(b"%PDF-1.4 A-SECRET-1"), save=True)
+    return {
+        "order_invoice": {"pk": order.pk},
+        "finance_invoice_detail": {"pk": invoice.pk},
+        "finance_invoice_pdf": {"pk": invoice.pk},
+        "finance_invoice_pay": {"pk": invoice.pk},
+        "finance_online_payment": {"token": online.token},
+        "finance_shipment_document": {"pk": shipment.pk, "doc_pk": document.pk},
+    }
 
 
 def url_of(world, pattern):

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from b2b_cabinet.demo import site as demo_site
 from b2b_cabinet.demo.catalogue import CatalogueSpec, write_package
+from b2b_cabinet.demo.finance import ensure_finance
 from b2b_cabinet.demo.pricing import ensure_pricing
 from b2b_cabinet.models import ImportRun
 from b2b_cabinet.sync.pipeline import import_files
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             ensure_pricing()
             demo_site.ensure_seller_requisites(pages["home"].get_site())
             nodes = demo_site.ensure_exchange_nodes()
+            logins += ensure_finance()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Logins (password '{demo_site.DEMO_PASSWORD}'):")
         for login in logins:
