@@ -13,11 +13,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from b2b_cabinet.models import ExchangeNode, OrderLine, OrderPart, OrderStatus, Producer, Warehouse
+from b2b_cabinet.models import (
+    DeliveryMethod,
+    ExchangeNode,
+    OrderLine,
+    OrderPart,
+    OrderStatus,
+    Producer,
+    Product,
+    ProductVariant,
+    Warehouse,
+)
 from b2b_cabinet.sync.orders_xml import ContractorOut, OrderLineOut, OrderOut, write_orders
 from b2b_cabinet.sync.orders_xml.records import LinkedOut
 from b2b_cabinet.sync.orders_xml.versions import subordinate_documents
@@ -75,18 +87,48 @@ def _contractor(order) -> ContractorOut:
     return ContractorOut(external_id=company.external_id or f"b2b-{company.pk}", name=company.name)
 
 
-def _line(line: OrderLine, position: int) -> OrderLineOut:
-    product, variant = line.product, line.variant
-    product_id = (variant.external_id if variant is not None and variant.external_id else "") \
-        or product.external_id or f"b2b-{product.pk}"
-    unit = product.unit
-    return OrderLineOut(
-        product_id=product_id, name=line.name, quantity=line.quantity, price=line.unit_price,
-        total=line.line_total, sku=line.sku, vat_rate=line.vat_rate, position=position,
-        unit_code=(unit.code if unit else "") or "796", unit_name=(unit.name if unit else "") or "шт",
-        unit_full_name=(unit.full_name if unit else "") or "Штука",
-        unit_intl=(unit.intl_abbr if unit else "") or ("PCE" if not unit or unit.code == "796" else ""),
-    )
+LINE_FIELDS = ("part_id", "product_id", "variant_id", "name", "sku", "quantity", "unit_price", "line_total",
+               "vat_rate")
+
+
+class Goods:
+    """The 1C Ид and unit of every product and variant the answer's lines name, read once.
+
+    Lines repeat the same few thousand products; joining product and unit onto every line (or
+    building a model instance per line) cost more than writing the XML.
+    """
+
+    def __init__(self, product_ids: set[int], variant_ids: set[int]):
+        self.products: dict[int, tuple] = {}
+        for product in Product.objects.filter(pk__in=product_ids).select_related("unit"):
+            unit = product.unit
+            self.products[product.pk] = (
+                product.external_id or f"b2b-{product.pk}", (unit.code if unit else "") or "796",
+                (unit.name if unit else "") or "шт", (unit.full_name if unit else "") or "Штука",
+                (unit.intl_abbr if unit else "") or ("PCE" if not unit or unit.code == "796" else ""),
+            )
+        self.variants = dict(ProductVariant.objects.filter(pk__in=variant_ids).exclude(external_id=None)
+                             .exclude(external_id="").values_list("pk", "external_id"))
+
+    def line(self, line, position: int) -> OrderLineOut:
+        """One goods line (``line`` is a row of ``LINE_FIELDS``)."""
+        product_id, unit_code, unit_name, unit_full, unit_intl = self.products[line.product_id]
+        return OrderLineOut(
+            product_id=self.variants.get(line.variant_id) or product_id, name=line.name, quantity=line.quantity,
+            price=line.unit_price, total=line.line_total, sku=line.sku, vat_rate=line.vat_rate, position=position,
+            unit_code=unit_code, unit_name=unit_name, unit_full_name=unit_full, unit_intl=unit_intl,
+        )
+
+
+def lines_of(part_ids: list[int]) -> dict[int, list]:
+    """The parts' lines as light rows, grouped by part, in their order."""
+    grouped: dict[int, list] = {}
+    for start in range(0, len(part_ids), 900):
+        rows = (OrderLine.objects.filter(part_id__in=part_ids[start:start + 900]).order_by("pk")
+                .values_list(*LINE_FIELDS, named=True))
+        for row in rows:
+            grouped.setdefault(row.part_id, []).append(row)
+    return grouped
 
 
 def _invoices(part: OrderPart) -> tuple[LinkedOut, ...]:
@@ -103,20 +145,39 @@ def _invoices(part: OrderPart) -> tuple[LinkedOut, ...]:
     )
 
 
-def order_out(part: OrderPart, status_ids: dict[str, tuple[str, str]], *, with_linked: bool = False) -> OrderOut:
-    """One part as the record the writer turns into a ``Документ``."""
+@lru_cache(maxsize=256)
+def _cached_label(choice, language: str | None) -> str:
+    return str(choice.label)
+
+
+def _label(choice) -> str:
+    """A choice's label in the active language, translated once per answer rather than per part."""
+    return _cached_label(choice, get_language())
+
+
+def order_out(part: OrderPart, status_ids: dict[str, tuple[str, str]], *, lines: list | None = None,
+              goods: Goods | None = None, with_linked: bool = False) -> OrderOut:
+    """One part as the record the writer turns into a ``Документ``.
+
+    ``lines`` and ``goods`` come from :func:`lines_of` and :class:`Goods` when many parts are
+    written at once; for a single part they are read here.
+    """
     order = part.order
     status = OrderStatus(part.status)
     onec_id, onec_name = status_ids.get(status, (str(status), ""))
+    if lines is None:
+        lines = lines_of([part.pk]).get(part.pk, [])
+    if goods is None:
+        goods = Goods({row.product_id for row in lines}, {row.variant_id for row in lines if row.variant_id})
     changed = timezone.localtime(part.changed_at)
     requisites = [
         ("Номер заказа на сайте", order.number),
-        ("Статус заказа", f"[{onec_id}] {onec_name or status.label}"),
+        ("Статус заказа", f"[{onec_id}] {onec_name or _label(status)}"),
         ("Статуса заказа ИД", onec_id),
         ("Дата изменения статуса", changed.strftime("%d.%m.%Y %H:%M:%S")),
         ("Отменен", "true" if status == OrderStatus.CANCELLED else "false"),
         ("Финальный статус", "true" if status in FINAL else "false"),
-        ("Способ доставки", order.get_delivery_method_display()),
+        ("Способ доставки", _label(DeliveryMethod(order.delivery_method))),
     ]
     if order.delivery_address:
         requisites.append(("Адрес доставки", order.delivery_address))
@@ -130,7 +191,7 @@ def order_out(part: OrderPart, status_ids: dict[str, tuple[str, str]], *, with_l
     return OrderOut(
         external_id=part.number, number=part.number, created_at=timezone.localtime(order.created_at),
         currency=order.currency, total=part.total, contractor=_contractor(order),
-        lines=tuple(_line(line, i) for i, line in enumerate(part.lines.all(), start=1)),
+        lines=tuple(goods.line(line, i) for i, line in enumerate(lines, start=1)),
         comment=order.comment, requisites=tuple(requisites),
         warehouse=(warehouse.external_id or f"b2b-{warehouse.pk}", warehouse.name) if warehouse else None,
         linked=_invoices(part) if with_linked else (),
@@ -141,16 +202,18 @@ def build_answer(node: ExchangeNode, *, version: str, encoding: str | None = Non
                  now: datetime | None = None) -> QueryAnswer:
     """The query answer for ``node`` in ``version`` and the watermark ``success`` will commit."""
     watermark = now or timezone.now()
-    lines = OrderLine.objects.select_related("product__unit", "variant").order_by("pk")
     parts = list(
         parts_to_export(node).filter(changed_at__lte=watermark)
         .select_related("order__company", "order__legal_entity", "warehouse")
-        .prefetch_related(Prefetch("lines", queryset=lines))
     )
+    lines = lines_of([part.pk for part in parts])
+    rows = [row for part_rows in lines.values() for row in part_rows]
+    goods = Goods({row.product_id for row in rows}, {row.variant_id for row in rows if row.variant_id})
     status_ids = _status_ids(node)
     linked = subordinate_documents(version)
     body = write_orders(
-        (order_out(part, status_ids, with_linked=linked) for part in parts),
+        (order_out(part, status_ids, lines=lines.get(part.pk, []), goods=goods, with_linked=linked)
+         for part in parts),
         version=version, generated_at=timezone.localtime(watermark).replace(tzinfo=None),
         encoding=encoding or node.query_encoding or "windows-1251",
     )

@@ -45,8 +45,16 @@ def _day(value: date | datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else ""
 
 
+PAD = tuple("  " * n for n in range(8))
+
+
+def _esc(value: str) -> str:
+    # Most values (numbers, dates, ids) need no escaping; skip the three replaces for them.
+    return escape(value) if ("&" in value or "<" in value or ">" in value) else value
+
+
 def _el(out: list[str], indent: int, tag: str, value: str = "") -> None:
-    out.append(f"{'  ' * indent}<{tag}>{escape(value)}</{tag}>")
+    out.append(f"{PAD[indent]}<{tag}>{_esc(value)}</{tag}>")
 
 
 def _requisite(out: list[str], indent: int, name: str, value: str) -> None:
