@@ -29,8 +29,9 @@ from b2b_cabinet.sync_viewsets import ExchangeInspectView, ReadOnlyModelViewSet,
 
 
 class WebhookEndpointForm(WagtailAdminModelForm):
-    """Event types as checkboxes (stored as a JSON list)."""
+    """Event types as checkboxes (stored as a JSON list); a URL typed without a scheme means https."""
 
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(label=_("events"), choices=EventType.choices, required=False,
                                             widget=forms.CheckboxSelectMultiple,
                                             help_text=_("None ticked: every event."))
