@@ -99,13 +99,32 @@ DEFAULTS: dict[str, Setting] = {
         "", (str,), "django-payments variant (a PAYMENT_VARIANTS key) for paying invoices online; empty: off."
     ),
     "FINANCE_CHANNELS": Setting(
-        ("b2b_cabinet.finance.notify.cabinet_channel", "b2b_cabinet.finance.notify.email_channel"), (list, tuple),
+        ("b2b_cabinet.notifications.finance.finance_channel",), (list, tuple),
         "Dotted paths of callables (FinanceEvent) called after an invoice, payment or shipment is committed.",
     ),
     "SHIP_DATE_HORIZON_DAYS": Setting(60, (int,), "How many days ahead the checkout calendar offers ship dates."),
+    "ORDER_TRANSITIONS": Setting(
+        {}, (dict,),
+        "Status → list of statuses that may follow it, laid over the built-in transition map.",
+    ),
     "NOTIFICATION_CHANNELS": Setting(
-        ("b2b_cabinet.notifications.cabinet_channel", "b2b_cabinet.notifications.email_channel"), (list, tuple),
-        "Dotted paths of callables (event) called after an order status change is committed.",
+        (
+            "b2b_cabinet.notifications.channels.CabinetChannel",
+            "b2b_cabinet.notifications.channels.EmailChannel",
+            "b2b_cabinet.notifications.webhooks.WebhookChannel",
+        ),
+        (list, tuple),
+        "Dotted paths of Channel subclasses every notification event is delivered through.",
+    ),
+    "NOTIFICATION_MAX_ATTEMPTS": Setting(
+        8, (int,), "Attempts per notification delivery before it is marked dead (resend from the admin)."
+    ),
+    "NOTIFICATION_RETRY_BASE_SECONDS": Setting(
+        30, (int,), "First retry delay of a failed delivery; doubled on every further attempt."
+    ),
+    "WEBHOOK_TIMEOUT": Setting(10, (int,), "Seconds a CRM webhook POST may take."),
+    "SALE_DEFAULT_SCHEMA": Setting(
+        "2.05", (str,), "CommerceML version of the orders answer when neither 1C nor the node names one."
     ),
 }
 

@@ -28,6 +28,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry
 
 from b2b_cabinet.models import ExchangeNode, ExchangeSession, ImportRun
+from b2b_cabinet.sale_viewsets import StatusMappingViewSet
 
 #: Issues listed on a run's inspect page; the pipeline keeps at most 1,000 per run anyway.
 ISSUES_SHOWN = 1000
@@ -281,11 +282,13 @@ class ExchangeNodeForm(WagtailAdminModelForm):
         help_text=_("The password 1C uses for this exchange login."),
     )
 
-    field_order = ["name", "login", "new_password", "is_active", "imports_catalog", "producers", "warehouses"]
+    field_order = ["name", "login", "new_password", "is_active", "imports_catalog", "exports_orders",
+                   "schema_version", "query_encoding", "sale_watermark", "producers", "warehouses"]
 
     class Meta:
         model = ExchangeNode
-        fields = ["name", "login", "is_active", "imports_catalog", "producers", "warehouses"]
+        fields = ["name", "login", "is_active", "imports_catalog", "exports_orders", "schema_version",
+                  "query_encoding", "sale_watermark", "producers", "warehouses"]
         widgets = {
             "producers": forms.CheckboxSelectMultiple,
             "warehouses": forms.CheckboxSelectMultiple,
@@ -293,11 +296,16 @@ class ExchangeNodeForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Optional in the form, so that forms posted without it (older clients, tests) keep the default.
+        self.fields["query_encoding"].required = False
         field = self.fields["new_password"]
         if self.instance.pk and self.instance.password:
             field.help_text = _("Leave empty to keep the current password.")
         else:
             field.required = True
+
+    def clean_query_encoding(self):
+        return self.cleaned_data.get("query_encoding") or "windows-1251"
 
     def save(self, commit=True):
         if password := self.cleaned_data.get("new_password"):
@@ -321,8 +329,9 @@ class ExchangeNodeViewSet(ModelViewSet):
     search_fields = ["name", "login"]
     # An allow-list, so that the password hash never reaches the page.
     inspect_view_class = ExchangeInspectView
-    inspect_view_fields = ["name", "login", "is_active", "imports_catalog", "producers", "warehouses",
-                           "last_exchange_at"]
+    inspect_view_fields = ["name", "login", "is_active", "imports_catalog", "exports_orders", "schema_version",
+                           "query_encoding", "sale_watermark", "sale_confirmed_at", "producers", "warehouses",
+                           "status_mappings", "last_exchange_at"]
 
     def get_form_class(self, for_update=False):
         return ExchangeNodeForm
@@ -334,4 +343,4 @@ class ExchangeViewSetGroup(ViewSetGroup):
     menu_label = _("1C exchange")
     menu_icon = "resubmit"
     menu_order = 210
-    items = (ImportRunViewSet, ExchangeNodeViewSet, ExchangeSessionViewSet)
+    items = (ImportRunViewSet, ExchangeNodeViewSet, StatusMappingViewSet, ExchangeSessionViewSet)

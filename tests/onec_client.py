@@ -26,6 +26,8 @@ class Answer:
 
     status: int
     text: str
+    body: bytes = b""
+    content_type: str = ""
 
     @property
     def lines(self) -> list[str]:
@@ -34,8 +36,8 @@ class Answer:
 
     @property
     def keyword(self) -> str:
-        """The protocol keyword of the first line (success, progress, failure…)."""
-        return self.lines[0]
+        """The protocol keyword of the first line (success, progress, failure…); "xml" for a query answer."""
+        return "xml" if "xml" in self.content_type and self.status == 200 else self.lines[0]
 
     @property
     def message(self) -> str:
@@ -75,6 +77,7 @@ class OneCClient:
         self.timestamp: str | None = None
         self.use_zip: bool | None = None
         self.file_limit: int | None = None
+        self.version: str | None = None
         self.log: list[tuple[str, Answer]] = []
 
     # -- the protocol, one mode at a time -------------------------------------------------
@@ -91,15 +94,41 @@ class OneCClient:
             self.timestamp = extras.get("timestamp")
         return answer
 
-    def init(self) -> Answer:
-        """Ask whether to zip and how large a chunk may be."""
-        answer = self._send("init")
+    def init(self, version: str | None = None) -> Answer:
+        """Ask whether to zip and how large a chunk may be (sale: optionally naming a schema version)."""
+        answer = self._send("init", **({"version": version} if version else {}))
         values = dict(line.split("=", 1) for line in answer.lines if "=" in line)
         if "zip" in values:
             self.use_zip = values["zip"] == "yes"
         if values.get("file_limit", "").isdigit():
             self.file_limit = int(values["file_limit"])
+        self.version = values.get("version")
         return answer
+
+    def query(self) -> Answer:
+        """``sale``: fetch the orders; ``body`` holds the XML bytes as sent."""
+        return self._send("query")
+
+    def success(self) -> Answer:
+        """``sale``: confirm that the orders of the last query are stored."""
+        return self._send("success")
+
+    def sale_exchange(self, documents: dict[str, bytes] | None = None, *, version: str | None = "2.09",
+                      confirm: bool = True) -> dict[str, Answer]:
+        """The whole sale conversation: checkauth → init → query → success → file → import.
+
+        With ``version=None`` this is the old protocol: no version at init, and ``file`` alone
+        applies the documents (1C never calls ``import`` then).
+        """
+        results = {"checkauth": self._expect(self.checkauth()), "init": self._expect(self.init(version))}
+        results["query"] = self._expect(self.query())
+        if confirm:
+            results["success"] = self._expect(self.success())
+        for name, data in (documents or {}).items():
+            results[f"file:{name}"] = self._expect_all(self.send_file(name, data))
+            if version:
+                results[f"import:{name}"] = self._expect(self.import_file(name))
+        return results
 
     def send_file(self, filename: str, data: bytes) -> list[Answer]:
         """POST ``data`` in chunks of at most ``file_limit`` (or ``chunk_size``) bytes; stop at a failure."""
@@ -167,7 +196,9 @@ class OneCClient:
             response = self.client.get(url, headers=headers)
         else:
             response = self.client.post(url, data=body, content_type="application/octet-stream", headers=headers)
-        answer = Answer(response.status_code, response.content.decode("utf-8"))
+        content_type = response.get("Content-Type", "")
+        text = response.content.decode("utf-8", "replace") if "xml" not in content_type else ""
+        answer = Answer(response.status_code, text, response.content, content_type)
         self.log.append((mode, answer))
         return answer
 

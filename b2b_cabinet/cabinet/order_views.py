@@ -131,7 +131,7 @@ class OrderRepeatView(OrderActionView):
 
 
 class NotificationListView(RoleRequiredMixin, View):
-    """The signed-in user's notifications for the acting company; POST marks them all read."""
+    """The signed-in user's notifications for the acting company; POST marks one (``id``) or all read."""
 
     required_action = Action.VIEW_DASHBOARD
 
@@ -145,5 +145,9 @@ class NotificationListView(RoleRequiredMixin, View):
             "page": request.cabinet_page, "notifications": items})
 
     def post(self, request):
-        notifications.mark_all_read(request.user, request.company)
+        one = request.POST.get("id", "")
+        if one.isdigit():
+            notifications.mark_read(request.user, request.company, int(one))
+        else:
+            notifications.mark_all_read(request.user, request.company)
         return HttpResponseRedirect(request.cabinet_page.cabinet_url("notifications"))

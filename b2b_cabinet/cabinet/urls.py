@@ -6,7 +6,17 @@ Every view here declares ``required_action`` (see ``b2b_cabinet.permissions``);
 
 from django.urls import path
 
-from . import cart_views, catalogue_views, finance_views, list_views, on_behalf_views, order_views, team_views, views
+from . import (
+    cart_views,
+    catalogue_views,
+    finance_views,
+    list_views,
+    notification_views,
+    on_behalf_views,
+    order_views,
+    team_views,
+    views,
+)
 
 app_name = "b2b_cabinet"
 
@@ -64,4 +74,6 @@ urlpatterns = [
          name="finance_shipment_document"),
     path("finance/statement/", finance_views.StatementView.as_view(), name="finance_statement"),
     path("notifications/", order_views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/settings/", notification_views.NotificationSettingsView.as_view(),
+         name="notification_settings"),
 ]

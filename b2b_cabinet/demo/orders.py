@@ -20,7 +20,6 @@ from b2b_cabinet.models import (
     Company,
     DeliveryMethod,
     EventSource,
-    ExchangeNode,
     Membership,
     Order,
     OrderStatus,
@@ -45,17 +44,6 @@ SCENARIOS = (
 def demo_producers() -> list[Producer]:
     """Producers with products, the biggest first (the demo catalogue's brands)."""
     return list(Producer.objects.annotate(n=Count("products")).filter(n__gt=0).order_by("-n", "pk"))
-
-
-def ensure_order_nodes(producers: list[Producer], node: ExchangeNode) -> None:
-    """Split the producers between the demo 1C node and a second one, alternately, so parts go to two bases."""
-    second, created = ExchangeNode.objects.get_or_create(
-        login="1c-2", defaults={"name": "1С второго производителя (демо)", "imports_catalog": False})
-    if created:
-        second.set_password("demo")
-        second.save()
-    for index, producer in enumerate(producers):
-        (node if index % 2 == 0 else second).producers.add(producer)
 
 
 def _picks(context, producer: Producer, count: int) -> list[tuple[Product, Warehouse, Decimal]]:

@@ -21,8 +21,10 @@ from b2b_cabinet.models import (
     LegalEntity,
     Membership,
     PriceType,
+    Producer,
     Region,
     SellerRequisites,
+    StatusMapping,
     Warehouse,
 )
 
@@ -104,14 +106,46 @@ def ensure_reference_data() -> dict:
     return {"regions": {"ural": ural, "center": center}, "price_types": price_types, "warehouses": warehouses}
 
 
+#: The demo's 1C bases: (login, name, producers it owns; "*" = every producer not owned by another node).
+DEMO_NODES = (
+    ("1c", "1С:УТ 11 (демо) — IEK и другие", ("*",)),
+    ("1c-ekf", "1С:ERP EKF (демо)", ("EKF",)),
+)
+#: A Bitrix-like status table (1C status id → portal status) for both demo nodes.
+DEMO_STATUS_TABLE = (
+    ("N", "Принят", "new"), ("P", "Подтвержден", "confirmed"), ("A", "Собирается", "in_progress"),
+    ("R", "Готов к отгрузке", "ready"), ("S", "Отгружен", "shipped"), ("F", "Выполнен", "completed"),
+    ("C", "Отменен", "cancelled"),
+)
+
+
+def ensure_exchange_nodes() -> list[ExchangeNode]:
+    """Two 1C exchange nodes, one per producer base; the first answers to ``1c`` / ``demo``.
+
+    Each gets the demo password, its producers and the status table, so an emulated 1C (or a
+    real one) can take the orders of its producer and send statuses, payments and shipments back.
+    """
+    nodes = []
+    claimed = {name for _login, _name, producers in DEMO_NODES for name in producers if name != "*"}
+    for login, name, producers in DEMO_NODES:
+        node = ExchangeNode.objects.filter(login=login).first()
+        if node is None:
+            node = ExchangeNode(name=name, login=login)
+            node.set_password(DEMO_PASSWORD)
+            node.save()
+        wanted = Producer.objects.exclude(name__in=claimed) if "*" in producers else \
+            Producer.objects.filter(name__in=producers)
+        node.producers.add(*wanted)
+        for onec_status, onec_name, status in DEMO_STATUS_TABLE:
+            StatusMapping.objects.get_or_create(node=node, onec_status=onec_status,
+                                                defaults={"onec_name": onec_name, "status": status})
+        nodes.append(node)
+    return nodes
+
+
 def ensure_exchange_node() -> ExchangeNode:
-    """The 1C exchange login ``1c`` / ``demo`` that a 1C base (or the emulator in the tests) uses."""
-    node = ExchangeNode.objects.filter(login="1c").first()
-    if node is None:
-        node = ExchangeNode(name="1С:УТ 11 (демо)", login="1c")
-        node.set_password(DEMO_PASSWORD)
-        node.save()
-    return node
+    """The first demo node, login ``1c`` / ``demo`` (see :func:`ensure_exchange_nodes`)."""
+    return ensure_exchange_nodes()[0]
 
 
 def _user(email: str, **extra):

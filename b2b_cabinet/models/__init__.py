@@ -38,7 +38,16 @@ from .finance import (
 from .leads import DistributorApplication, LeadFormField, LeadFormPage, LeadKind, LeadSubmission
 from .ledger import LedgerEntry, LedgerKind, MutualSettlement, OnlinePayment
 from .marketing import CaseStudyIndexPage, CaseStudyPage, Segment, SegmentLandingPage
-from .notifications import Notification
+from .notifications import (
+    ChannelName,
+    Delivery,
+    EmailTemplate,
+    EventType,
+    Notification,
+    NotificationPreference,
+    OutboxEvent,
+    WebhookEndpoint,
+)
 from .orders import (
     TRANSITIONS,
     DeliveryMethod,
@@ -49,12 +58,13 @@ from .orders import (
     OrderLine,
     OrderPart,
     OrderStatus,
+    transition_map,
 )
 from .pages import CabinetPage, CatalogPage, ContentPage
 from .pricing import CurrencyRate, DiscountRule, Price, PriceType
 from .settings import SellerRequisites
 from .stock import ClosedDay, StockLevel, Warehouse
-from .sync import ExchangeNode, ExchangeSession, ImportIssue, ImportRun
+from .sync import ExchangeNode, ExchangeSession, ImportIssue, ImportRun, StatusMapping
 
 __all__ = [
     "TRANSITIONS",
@@ -68,6 +78,7 @@ __all__ = [
     "CaseStudyPage",
     "CatalogPage",
     "Category",
+    "ChannelName",
     "ClosedDay",
     "Company",
     "CompanyGroup",
@@ -75,11 +86,14 @@ __all__ = [
     "ContentPage",
     "Contract",
     "CurrencyRate",
+    "Delivery",
     "DeliveryMethod",
     "DiscountRule",
     "DistributorApplication",
     "DocumentCounter",
+    "EmailTemplate",
     "EventSource",
+    "EventType",
     "ExchangeNode",
     "ExchangeSession",
     "ExternalIdMixin",
@@ -99,6 +113,7 @@ __all__ = [
     "Membership",
     "MutualSettlement",
     "Notification",
+    "NotificationPreference",
     "OnlinePayment",
     "Order",
     "OrderCounter",
@@ -106,6 +121,7 @@ __all__ = [
     "OrderLine",
     "OrderPart",
     "OrderStatus",
+    "OutboxEvent",
     "Payment",
     "PaymentAllocation",
     "PaymentSource",
@@ -128,8 +144,11 @@ __all__ = [
     "ShipmentDocument",
     "ShipmentLine",
     "ShipmentStatus",
+    "StatusMapping",
     "StockLevel",
     "TimestampedMixin",
     "Unit",
     "Warehouse",
+    "WebhookEndpoint",
+    "transition_map",
 ]

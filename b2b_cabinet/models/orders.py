@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from b2b_cabinet.exceptions import InvalidStatusTransition
@@ -39,6 +40,22 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def transition_map() -> dict[str, frozenset[str]]:
+    """``TRANSITIONS`` with the site's ``B2B_CABINET["ORDER_TRANSITIONS"]`` laid over it.
+
+    A site may narrow or widen what follows a status (say, let 1C jump from ``new`` straight to
+    ``shipped``); the statuses themselves stay the fixed set above, which 1C ids map onto.
+    ``b2b_cabinet.conf`` is a leaf module (it imports only the exceptions), so reading it here keeps
+    the models' import rule; it is imported lazily because settings may change in tests.
+    """
+    from b2b_cabinet.conf import b2b_settings
+
+    overrides = b2b_settings.ORDER_TRANSITIONS
+    if not overrides:
+        return TRANSITIONS
+    return {**TRANSITIONS, **{str(k): frozenset(map(str, v)) for k, v in overrides.items()}}
+
+
 class DeliveryMethod(models.TextChoices):
     """How the goods reach the buyer."""
 
@@ -51,7 +68,7 @@ class StatusMachineMixin:
 
     def can_change_status(self, target: str) -> bool:
         """Whether the status machine allows moving to ``target``."""
-        return target in TRANSITIONS.get(self.status, frozenset())
+        return target in transition_map().get(self.status, frozenset())
 
     def check_transition(self, target: str) -> None:
         """Raise ``InvalidStatusTransition`` unless the move is allowed."""
@@ -120,6 +137,17 @@ class OrderPart(StatusMachineMixin, models.Model):
     total = models.DecimalField(_("total"), max_digits=16, decimal_places=2, default=0)
     # Whether the part still holds reserved stock: released when it is cancelled or shipped.
     reserved = models.BooleanField(_("stock reserved"), default=False, editable=False)
+    # The 1C order exchange: when the portal last changed the part (the export watermark compares
+    # against it), whether that last change came from 1C itself (then it is not sent back: no
+    # ping-pong), and what 1C told us about its own document.
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now, db_index=True, editable=False)
+    changed_by_onec = models.BooleanField(_("last changed by 1C"), default=False, editable=False)
+    exported_at = models.DateTimeField(_("confirmed by 1C"), null=True, blank=True, editable=False)
+    onec_number = models.CharField(_("1C number"), max_length=100, blank=True, db_index=True)
+    onec_date = models.DateTimeField(_("1C date"), null=True, blank=True)
+    onec_status = models.CharField(_("1C status id"), max_length=100, blank=True)
+    onec_version = models.CharField(_("1C version"), max_length=100, blank=True, editable=False)
+    onec_posted = models.BooleanField(_("posted in 1C"), default=False)
 
     objects = OrderPartQuerySet.as_manager()
 
@@ -128,6 +156,7 @@ class OrderPart(StatusMachineMixin, models.Model):
         verbose_name_plural = _("order parts")
         ordering = ["order", "index"]
         constraints = [models.UniqueConstraint(fields=["order", "index"], name="b2b_orderpart_unique_index")]
+        indexes = [models.Index(fields=["exchange_node", "changed_at"], name="b2b_orderpart_node_changed")]
 
     def __str__(self):
         return self.number

@@ -27,6 +27,20 @@ class ExchangeNode(models.Model):
     producers = models.ManyToManyField(Producer, verbose_name=_("producers"), blank=True, related_name="nodes")
     warehouses = models.ManyToManyField(Warehouse, verbose_name=_("warehouses"), blank=True, related_name="nodes")
     last_exchange_at = models.DateTimeField(_("last exchange"), null=True, blank=True, editable=False)
+    exports_orders = models.BooleanField(_("exchanges orders"), default=True)
+    schema_version = models.CharField(
+        _("order schema version"), max_length=10, blank=True,
+        help_text=_("CommerceML version of the orders answer when 1C names none at init (2.05 when empty)."),
+    )
+    query_encoding = models.CharField(
+        _("orders answer encoding"), max_length=20, default="windows-1251",
+        choices=[("windows-1251", "windows-1251"), ("utf-8", _("UTF-8 with BOM"))],
+    )
+    # The order export watermark: parts changed at or after it are sent on the next query. Moved
+    # only by mode=success, never by mode=query, so an export 1C did not confirm is sent again.
+    sale_watermark = models.DateTimeField(_("orders exported up to"), null=True, blank=True)
+    sale_confirmed_at = models.DateTimeField(_("last confirmed order export"), null=True, blank=True,
+                                             editable=False)
 
     class Meta:
         verbose_name = _("exchange node")
@@ -43,6 +57,33 @@ class ExchangeNode(models.Model):
     def check_password(self, raw_password: str) -> bool:
         """Whether ``raw_password`` is the node's exchange password."""
         return bool(self.password) and check_password(raw_password, self.password)
+
+
+class StatusMapping(models.Model):
+    """One row of a node's status table: a 1C order status id and the portal status it means.
+
+    Incoming documents map ``Статуса заказа ИД`` through it; the orders answer writes, for a
+    portal status, the first mapping marked for export (else the portal code itself).
+    """
+
+    node = models.ForeignKey(ExchangeNode, verbose_name=_("exchange node"), on_delete=models.CASCADE,
+                             related_name="status_mappings")
+    onec_status = models.CharField(_("1C status id"), max_length=100)
+    onec_name = models.CharField(_("1C status name"), max_length=200, blank=True)
+    # A plain string (not choices) so models.sync needs nothing from models.orders; the admin form
+    # offers OrderStatus choices.
+    status = models.CharField(_("portal status"), max_length=20)
+    use_for_export = models.BooleanField(_("send to 1C"), default=True,
+                                         help_text=_("Use this id when the portal status is sent to 1C."))
+
+    class Meta:
+        verbose_name = _("status mapping")
+        verbose_name_plural = _("status mappings")
+        ordering = ["node", "pk"]
+        constraints = [models.UniqueConstraint(fields=["node", "onec_status"], name="b2b_statusmap_unique_id")]
+
+    def __str__(self):
+        return f"{self.onec_status} → {self.status}"
 
 
 def new_token() -> str:

@@ -35,7 +35,7 @@ from .lists import (
 )
 from .numbers import next_order_number
 from .quantities import QuantityRule, parse_quantity, quantity_rule
-from .status import StatusEvent, can_cancel, cancel_order, derived_status, set_order_status
+from .status import can_cancel, cancel_order, derived_status, set_order_status, status_path
 
 __all__ = [
     "AddResult",
@@ -45,7 +45,6 @@ __all__ = [
     "CheckoutRequest",
     "CreditDecision",
     "QuantityRule",
-    "StatusEvent",
     "add_to_cart",
     "add_to_list",
     "can_cancel",
@@ -69,6 +68,7 @@ __all__ = [
     "reorder",
     "save_cart_as_list",
     "set_order_status",
+    "status_path",
     "toggle_favourite",
     "update_line",
 ]

@@ -165,14 +165,14 @@ def place_order(cart: Cart, request: CheckoutRequest, *, actor=None, context=Non
         if items:
             stock.reserve(items)
         source = default_source(actor)
-        record_event(order, None, "", OrderStatus.NEW, actor=actor.user, source=source,
-                     note=_("Order placed."))
+        placed = record_event(order, None, "", OrderStatus.NEW, actor=actor.user, source=source,
+                              note=_("Order placed."))
         write_audit(actor, AuditAction.ORDER_PLACED, company=company, obj=order, number=order.number,
                     total=str(order.total), parts=index)
         clear_cart(cart)
         from .status import queue_notifications
 
-        queue_notifications(order, None, "", OrderStatus.NEW, source)
+        queue_notifications(order, None, "", OrderStatus.NEW, source, event_id=placed.pk)
     order.credit = credit
     return order
 

@@ -4,42 +4,27 @@ An order's parts move on their own (1C confirms, assembles and ships each part);
 status follows them: it is the least advanced status among its live parts (cancelled parts don't
 count; an order all of whose parts are cancelled is cancelled). Moving a whole order moves every
 live part, and is refused unless each of them may make the move. Every change is validated
-against ``TRANSITIONS``, written to the timeline (``OrderEvent``), releases reserved stock when
-a part is cancelled or shipped, and fans out notifications after commit.
+against the transition map (``TRANSITIONS`` plus ``B2B_CABINET["ORDER_TRANSITIONS"]``),
+written to the timeline (``OrderEvent``), releases reserved stock when
+a part is cancelled or shipped, and publishes a notification event in the same transaction.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
-
 from django.db import transaction
-from django.utils.module_loading import import_string
+from django.utils import timezone
 
 from b2b_cabinet import stock
-from b2b_cabinet.conf import b2b_settings
 from b2b_cabinet.exceptions import InvalidStatusTransition
-from b2b_cabinet.models import Order, OrderPart, OrderStatus
+from b2b_cabinet.models import EventSource, Order, OrderPart, OrderStatus, transition_map
 
 from .actors import as_actor, default_source
 from .events import record_event
 
-logger = logging.getLogger(__name__)
 S = OrderStatus
 #: How far along each status is, for deriving the order's status from its parts.
 PROGRESS = [S.NEW, S.CONFIRMED, S.IN_PROGRESS, S.READY, S.SHIPPED, S.COMPLETED]
 RELEASES_STOCK = {S.CANCELLED, S.SHIPPED, S.COMPLETED}
-
-
-@dataclass(frozen=True)
-class StatusEvent:
-    """What notification channels receive after a status change is committed."""
-
-    order_id: int
-    part_id: int | None
-    from_status: str
-    to_status: str
-    source: str
 
 
 def derived_status(statuses: list[str]) -> str:
@@ -50,18 +35,16 @@ def derived_status(statuses: list[str]) -> str:
     return min(live, key=PROGRESS.index)
 
 
-def queue_notifications(order, part, from_status: str, to_status: str, source: str) -> None:
-    """Call every configured channel with the event once the transaction commits."""
-    event = StatusEvent(order.pk, part.pk if part else None, str(from_status), str(to_status), str(source))
+def queue_notifications(order, part, from_status: str, to_status: str, source: str, *,
+                        event_id: int | None = None) -> None:
+    """Publish ``order.created``/``order.status_changed`` in the current transaction.
 
-    def send():
-        for path in b2b_settings.NOTIFICATION_CHANNELS:
-            try:
-                import_string(path)(event)
-            except Exception:  # one broken channel (a mail server down) must not silence the others
-                logger.exception("Notification channel %s failed for order %s", path, event.order_id)
+    The event row commits with the change (see :mod:`b2b_cabinet.notifications`); channels run in
+    a django-q2 task after the commit, so a failing channel never undoes or blocks a status change.
+    """
+    from b2b_cabinet.notifications import publish_order_event
 
-    transaction.on_commit(send)
+    publish_order_event(order, part, str(from_status or ""), str(to_status), str(source), event_id=event_id)
 
 
 def _release(part: OrderPart) -> None:
@@ -80,22 +63,26 @@ def _move_part(part: OrderPart, new_status: str, actor, source: str, note: str, 
     part.status = new_status
     if new_status in RELEASES_STOCK:
         _release(part)
-    part.save(update_fields=["status", "reserved"])
-    record_event(part.order, part, old, new_status, actor=actor, source=source, note=note)
+    # The export watermark compares against changed_at; a change 1C made itself is not sent back.
+    part.changed_at = timezone.now()
+    part.changed_by_onec = source == EventSource.ONEC
+    part.save(update_fields=["status", "reserved", "changed_at", "changed_by_onec"])
+    event = record_event(part.order, part, old, new_status, actor=actor, source=source, note=note)
     if notify:
-        queue_notifications(part.order, part, old, new_status, source)
+        queue_notifications(part.order, part, old, new_status, source, event_id=event.pk)
 
 
-def _follow_parts(order: Order, actor, source: str, note: str) -> None:
+def _follow_parts(order: Order, actor, source: str, note: str):
     statuses = list(order.parts.values_list("status", flat=True))
     if not statuses:
-        return
+        return None
     new = derived_status(statuses)
     if new != order.status:
         old = order.status
         order.status = new
         order.save(update_fields=["status", "updated_at"])
-        record_event(order, None, old, new, actor=actor, source=source, note=note)
+        return record_event(order, None, old, new, actor=actor, source=source, note=note)
+    return None
 
 
 def set_order_status(order_or_part: Order | OrderPart, new_status: str, *, actor=None, source: str | None = None,
@@ -125,8 +112,8 @@ def set_order_status(order_or_part: Order | OrderPart, new_status: str, *, actor
             order.check_transition(new_status)
             order.status = new_status
             order.save(update_fields=["status", "updated_at"])
-            record_event(order, None, old, new_status, actor=user, source=source, note=note)
-            queue_notifications(order, None, old, new_status, source)
+            event = record_event(order, None, old, new_status, actor=user, source=source, note=note)
+            queue_notifications(order, None, old, new_status, source, event_id=event.pk)
         else:
             blocked = [p for p in parts if p.status != new_status and not p.can_change_status(new_status)]
             if blocked:
@@ -137,11 +124,33 @@ def set_order_status(order_or_part: Order | OrderPart, new_status: str, *, actor
                     part.order = order
                     # One notification for the whole order rather than one per part.
                     _move_part(part, new_status, user, source, note, notify=False)
-            _follow_parts(order, user, source, note)
+            event = _follow_parts(order, user, source, note)
             if order.status != old:
-                queue_notifications(order, None, old, order.status, source)
+                queue_notifications(order, None, old, order.status, source, event_id=event.pk if event else None)
         order_or_part.status = order.status
         return order
+
+
+def status_path(current: str, target: str) -> list[str]:
+    """The shortest chain of allowed moves from ``current`` to ``target`` (empty if none).
+
+    1C reports where a part *is* now, not each step: a part 1C ships straight from ``new`` moves
+    ``new → confirmed → shipped``, each step a timeline event, so the machine is never bypassed.
+    """
+    if current == target:
+        return []
+    graph = transition_map()
+    paths = {current: []}
+    queue = [current]
+    while queue:
+        state = queue.pop(0)
+        for nxt in sorted(graph.get(state, ()), key=lambda s: PROGRESS.index(s) if s in PROGRESS else 99):
+            if nxt not in paths:
+                paths[nxt] = [*paths[state], nxt]
+                if nxt == target:
+                    return paths[nxt]
+                queue.append(nxt)
+    return []
 
 
 def can_cancel(order: Order) -> bool:

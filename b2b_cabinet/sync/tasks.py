@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 DROP_FOLDER_SCHEDULE = "b2b_cabinet.import_drop_folder"
 CLEANUP_SCHEDULE = "b2b_cabinet.cleanup_exchange_files"
+#: Every minute: dispatch notification events whose task was lost, retry failed deliveries.
+NOTIFY_SCHEDULE = "b2b_cabinet.notification_sweep"
 #: Local time of day the daily cleanup runs (a quiet hour for most Russian B2B portals).
 CLEANUP_HOUR = 3
 PROGRESS_EVERY = 2.0  # seconds between progress messages stored for 1C
@@ -163,6 +165,10 @@ def _schedules_wanted() -> dict[str, dict[str, Any]]:
             "func": "b2b_cabinet.sync.tasks.cleanup_exchange_files",
             "schedule_type": Schedule.DAILY, "minutes": None, "repeats": -1,
         },
+        NOTIFY_SCHEDULE: {
+            "func": "b2b_cabinet.notifications.delivery.sweep",
+            "schedule_type": Schedule.MINUTES, "minutes": 1, "repeats": -1,
+        },
     }
     if b2b_settings.DROP_FOLDER:
         wanted[DROP_FOLDER_SCHEDULE] = {
@@ -184,7 +190,8 @@ def ensure_schedules() -> list:
     """Create or update exactly one django-q2 ``Schedule`` per task, by name; return them.
 
     ``b2b_cabinet.import_drop_folder`` runs every ``DROP_FOLDER_MINUTES`` and exists only while
-    ``DROP_FOLDER`` is set; ``b2b_cabinet.cleanup_exchange_files`` runs daily at 03:00. Calling
+    ``DROP_FOLDER`` is set; ``b2b_cabinet.cleanup_exchange_files`` runs daily at 03:00;
+    ``b2b_cabinet.notification_sweep`` every minute (lost notification events, due retries). Calling
     this again changes nothing (``next_run`` is only set on creation, so it does not postpone
     a due run), and duplicates made by hand in the admin are removed.
     """
@@ -193,7 +200,7 @@ def ensure_schedules() -> list:
     wanted = _schedules_wanted()
     result = []
     with transaction.atomic():
-        Schedule.objects.filter(name__in=[DROP_FOLDER_SCHEDULE, CLEANUP_SCHEDULE]).exclude(
+        Schedule.objects.filter(name__in=[DROP_FOLDER_SCHEDULE, CLEANUP_SCHEDULE, NOTIFY_SCHEDULE]).exclude(
             name__in=list(wanted)
         ).delete()
         for name, fields in wanted.items():

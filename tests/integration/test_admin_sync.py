@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.test.utils import WagtailTestUtils
 
-from b2b_cabinet.models import ExchangeNode, ExchangeSession, ImportIssue, ImportRun
+from b2b_cabinet.models import ExchangeNode, ExchangeSession, ImportIssue, ImportRun, StatusMapping
 from b2b_cabinet.sync_viewsets import (
     ExchangeNodeViewSet,
     ExchangeSessionViewSet,
@@ -29,6 +29,7 @@ def node():
     node.set_password("s3cret-exchange")
     node.save()
     node.warehouses.add(f.warehouse("Основной склад"))
+    StatusMapping.objects.create(node=node, onec_status="N", onec_name="Принят", status="new")
     return node
 
 

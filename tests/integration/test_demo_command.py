@@ -46,6 +46,10 @@ def test_demo_creates_pages_companies_and_logins_and_can_run_twice(settings, cli
     assert [run.status for run in runs] == ["success", "success"]
     assert runs[1].unchanged == 40  # the second demo run re-imports an unchanged catalogue
     assert ExchangeNode.objects.get(login="1c").check_password("demo")
+    first, ekf = ExchangeNode.objects.get(login="1c"), ExchangeNode.objects.get(login="1c-ekf")
+    assert ekf.check_password("demo") and list(ekf.producers.values_list("name", flat=True)) == ["EKF"]
+    assert "EKF" not in set(first.producers.values_list("name", flat=True)) and first.producers.exists()
+    assert first.status_mappings.get(onec_status="P").status == "confirmed"
     assert Contract.objects.get(company__name="Альфа").price_type.name == "Дилерская"
     User = get_user_model()
     assert User.objects.filter(username="admin", is_superuser=True).count() == 1

@@ -66,7 +66,9 @@ def test_ensure_schedules_twice_gives_the_same_rows(db, settings, tmp_path):
     # Then the rows are exactly the same: one drop-folder import every 5 minutes, one daily cleanup
     assert schedule_rows() == first
     by_name = {row[1]: row for row in first}
-    assert set(by_name) == {"b2b_cabinet.import_drop_folder", "b2b_cabinet.cleanup_exchange_files"}
+    assert set(by_name) == {"b2b_cabinet.import_drop_folder", "b2b_cabinet.cleanup_exchange_files",
+                            "b2b_cabinet.notification_sweep"}
+    assert by_name["b2b_cabinet.notification_sweep"][3:5] == (Schedule.MINUTES, 1)
     assert by_name["b2b_cabinet.import_drop_folder"][3:5] == (Schedule.MINUTES, 5)
     assert by_name["b2b_cabinet.cleanup_exchange_files"][3] == Schedule.DAILY
 
@@ -87,7 +89,7 @@ def test_ensure_schedules_follows_the_settings_in_place(db, settings, tmp_path):
     # When the drop folder is switched off, then its schedule is removed
     settings.B2B_CABINET = {**settings.B2B_CABINET, "DROP_FOLDER": ""}
     tasks.ensure_schedules()
-    assert list(Schedule.objects.values_list("name", flat=True)) == [tasks.CLEANUP_SCHEDULE]
+    assert set(Schedule.objects.values_list("name", flat=True)) == {tasks.CLEANUP_SCHEDULE, tasks.NOTIFY_SCHEDULE}
 
 
 def test_the_b2b_schedules_command_reports_the_schedules(db):
@@ -95,7 +97,7 @@ def test_the_b2b_schedules_command_reports_the_schedules(db):
     out = StringIO()
     call_command("b2b_schedules", stdout=out)
     assert "b2b_cabinet.cleanup_exchange_files" in out.getvalue()
-    assert Schedule.objects.count() == 1
+    assert Schedule.objects.count() == 2
 
 
 # -- the drop folder --------------------------------------------------------------------------

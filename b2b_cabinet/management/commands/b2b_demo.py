@@ -11,9 +11,9 @@ from b2b_cabinet.demo import marketing as demo_marketing
 from b2b_cabinet.demo import site as demo_site
 from b2b_cabinet.demo.catalogue import CatalogueSpec, write_package
 from b2b_cabinet.demo.finance import ensure_finance
-from b2b_cabinet.demo.orders import demo_producers, ensure_order_nodes, ensure_orders
+from b2b_cabinet.demo.orders import ensure_orders
 from b2b_cabinet.demo.pricing import ensure_pricing
-from b2b_cabinet.models import ImportRun
+from b2b_cabinet.models import Company, ImportRun
 from b2b_cabinet.sync.pipeline import import_files
 
 
@@ -37,24 +37,24 @@ class Command(BaseCommand):
             logins = demo_site.ensure_people(reference)
             ensure_pricing()
             demo_site.ensure_seller_requisites(pages["home"].get_site())
-            node = demo_site.ensure_exchange_node()
-            ensure_order_nodes(demo_producers(), node)
+            # Two 1C bases, one per producer group: order parts go to the node owning their producer.
+            nodes = demo_site.ensure_exchange_nodes()
         with transaction.atomic():
-            from b2b_cabinet.models import Company
-
             for company in Company.objects.filter(name__in=("Альфа", "Бета")).order_by("name"):
                 placed = ensure_orders(company)
                 if placed:
                     self.stdout.write(f"Demo orders for {company}: {placed}.")
         with transaction.atomic():
-            demo_marketing.ensure_marketing(pages)
-            demo_site.ensure_exchange_node()
             logins += ensure_finance()
+        with transaction.atomic():
+            demo_marketing.ensure_marketing(pages)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Logins (password '{demo_site.DEMO_PASSWORD}'):")
         for login in logins:
             self.stdout.write(f"  {login.username:<22} {login.role}")
-        self.stdout.write(f"  {'1c':<22} 1C exchange login: /1c/exchange/ or /bitrix/admin/1c_exchange.php")
+        for node in nodes:
+            self.stdout.write(f"  {node.login:<22} 1C exchange login ({node.name}): /1c/exchange/ or "
+                              "/bitrix/admin/1c_exchange.php")
 
     def load_catalogue(self, products: int) -> None:
         """The demo catalogue, written as CommerceML like a 1C export and loaded through the real importer."""

@@ -53,7 +53,7 @@ def checkauth(request: HttpRequest) -> HttpResponse:
 def init(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
     """Pick the run folder, drop finished runs' files, and tell 1C about zip and file_limit."""
     node_id = session.node_id
-    run = _run_of(session)
+    run = run_of(session)
     recent = ExchangeSession.objects.filter(node_id=node_id, last_seen_at__gte=timezone.now() - folders.keep_for())
     folders.remove_finished_runs(node_id, keep=busy_runs(list(recent)) | {run})
     version = request.GET.get("version", "")[:20]
@@ -69,7 +69,7 @@ def upload(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
     if request.method != "POST":
         raise ExchangeError("mode=file expects the file in the body of a POST request.")
     name = normalise_filename(request.GET.get("filename"))
-    folder = folders.run_folder(session.node_id, _run_of(session))
+    folder = folders.run_folder(session.node_id, run_of(session))
     target = resolve_inside(folder, name)
     # The first chunk of a name in this session replaces an older file of that name (left by an
     # earlier session of the same run); later chunks of this session are appended.
@@ -96,8 +96,8 @@ def upload(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
 def import_file(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
     """``mode=import``: unpack pending archives, start the import task once, then report on it."""
     name = normalise_filename(request.GET.get("filename"))
-    folder = folders.run_folder(session.node_id, _run_of(session))
-    extracted = _extract_pending(session, folder)
+    folder = folders.run_folder(session.node_id, run_of(session))
+    extracted = extract_pending(session, folder)
     if name.lower().endswith(".zip"):
         if name in extracted or ((session.state or {}).get("zips") or {}).get(name) == "extracted":
             return success(f"Архив {name} распакован")
@@ -141,7 +141,7 @@ def complete(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
 HANDLERS = {"init": init, "file": upload, "import": import_file, "deactivate": deactivate, "complete": complete}
 
 
-def _run_of(session: ExchangeSession) -> str:
+def run_of(session: ExchangeSession) -> str:
     """The session's run folder; assigned on first use (``init`` may be skipped by old 1C modules)."""
     run = (session.state or {}).get("run")
     if run and folders.run_folder(session.node_id, run).is_dir():
@@ -162,7 +162,7 @@ def _finish_run(session: ExchangeSession) -> None:
         folders.mark_finished(session.node_id, run)
 
 
-def _extract_pending(session: ExchangeSession, folder) -> list[str]:
+def extract_pending(session: ExchangeSession, folder) -> list[str]:
     """Unpack the archives this session uploaded and has not unpacked yet (1C-Bitrix does it lazily too)."""
     pending = [name for name, status in ((session.state or {}).get("zips") or {}).items() if status == "pending"]
     done = []

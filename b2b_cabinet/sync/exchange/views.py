@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from b2b_cabinet.models import ExchangeNode, ExchangeSession
 
-from . import catalog
+from . import catalog, sale
 from .auth import AuthFailure, session_for_request
 from .files import ExchangeError
 from .responses import failure
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 #: type → {mode → handler}. ``checkauth`` takes only the request; the others also get the session.
 HANDLERS = {
     "catalog": {"checkauth": catalog.checkauth, **catalog.HANDLERS},
+    "sale": {"checkauth": sale.checkauth, **sale.HANDLERS},
 }
 TOUCH_EVERY = timedelta(minutes=1)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -1,0 +1,199 @@
+"""Payments and shipments from 1C, two nodes at once, and what a node may not see or touch."""
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from lxml import etree
+
+from b2b_cabinet.models import (
+    Delivery,
+    ExchangeSession,
+    Notification,
+    OrderPart,
+    OrderStatus,
+    Payment,
+    Shipment,
+    WebhookEndpoint,
+)
+from tests.sale.conftest import document, documents_xml, one_c
+from tests.sale.webhook_receiver import Receiver
+
+pytestmark = pytest.mark.django_db
+S = OrderStatus
+PAID = [("Номер оплаты по 1С", "ТДЦУ-000001"), ("Дата оплаты по 1С", "2026-12-02T15:39:10"),
+        ("Номер отгрузки по 1С", "ТДЦУ-000003"), ("Дата отгрузки по 1С", "2026-12-03T17:32:27")]
+
+
+def numbers(body: bytes) -> set[str]:
+    return {d.findtext("Номер") for d in etree.fromstring(body).findall("Документ")}
+
+
+def test_payment_and_shipment_requisites_become_finance_records_once(client, order, nodes):
+    iek = one_c(client, nodes["IEK"])
+    part = OrderPart.objects.get(producer__name="IEK")
+    docs = documents_xml(document(part.number, status="S", requisites=PAID))
+    iek.sale_exchange({"d.xml": docs})
+    one_c(client, nodes["IEK"]).sale_exchange({"d.xml": docs})
+    payment, shipment = Payment.objects.get(), Shipment.objects.get()
+    assert (payment.number, payment.amount, payment.order_part_id, payment.node_id) == (
+        "ТДЦУ-000001", part.total, part.pk, nodes["IEK"].pk)
+    assert (shipment.number, str(shipment.date)) == ("ТДЦУ-000003", "2026-12-03")
+
+
+def test_2_10_subordinate_documents_bring_payments_and_shipments_with_amounts(client, order, nodes, shop):
+    iek = one_c(client, nodes["IEK"])
+    part = OrderPart.objects.get(producer__name="IEK")
+    extra = f"""<ПодчиненныеДокументы>
+      <ПодчиненныйДокумент><Ид>pay-guid</Ид><Номер>ПП-7</Номер><Дата>2026-12-04</Дата>
+        <ХозОперация>Выплата безналичных денег</ХозОперация><Сумма>150.00</Сумма></ПодчиненныйДокумент>
+      <ПодчиненныйДокумент><Ид>ship-guid</Ид><Номер>РТ-3</Номер><Дата>2026-12-05</Дата>
+        <ХозОперация>Отпуск товара</ХозОперация><Сумма>200.00</Сумма>
+        <Товары><Товар><Ид>{shop["products"]["IEK-1"].external_id}</Ид><Количество>2</Количество>
+          <ЦенаЗаЕдиницу>100</ЦенаЗаЕдиницу><Сумма>200</Сумма></Товар></Товары></ПодчиненныйДокумент>
+    </ПодчиненныеДокументы>"""
+    iek.sale_exchange({"d.xml": documents_xml(document(part.number, status="P", extra=extra), version="2.10")},
+                      version="2.10")
+    assert Payment.objects.get().amount == 150
+    shipment = Shipment.objects.get()
+    assert (shipment.number, shipment.amount, shipment.lines.get().quantity) == ("РТ-3", 200, 2)
+
+
+def test_two_nodes_each_see_only_their_own_parts(client, order, nodes):
+    ekf, iek = one_c(client, nodes["EKF"]), one_c(client, nodes["IEK"])
+    ekf.checkauth()
+    iek.checkauth()
+    ekf.init("2.09")
+    iek.init("2.05")
+    ekf_parts = set(order.parts.filter(producer__name="EKF").values_list("number", flat=True))
+    iek_parts = set(order.parts.filter(producer__name="IEK").values_list("number", flat=True))
+    assert numbers(ekf.query().body) == ekf_parts and numbers(iek.query().body) == iek_parts
+    assert iek.success().keyword == "success"  # IEK confirms; EKF has not yet
+    assert numbers(ekf.query().body) == ekf_parts
+    nodes["EKF"].refresh_from_db()
+    assert nodes["EKF"].sale_watermark is None
+
+
+def test_a_node_cannot_change_another_producers_part(client, order, nodes):
+    iek = one_c(client, nodes["IEK"])
+    foreign = OrderPart.objects.filter(producer__name="EKF").first()
+    answer = iek.sale_exchange({"d.xml": documents_xml(document(foreign.number, status="F", requisites=PAID))})
+    assert "belongs to another exchange node; refused" in answer["import:d.xml"].text
+    foreign.refresh_from_db()
+    assert foreign.status == S.NEW and not Payment.objects.exists()
+
+
+def test_the_cookie_of_one_node_with_the_login_of_another_is_refused(client, order, nodes):
+    ekf, iek = one_c(client, nodes["EKF"]), one_c(client, nodes["IEK"])
+    ekf.checkauth()
+    iek.checkauth()
+    iek.cookie = ekf.cookie  # IEK's sessid with EKF's cookie
+    assert iek.query().status == 401
+
+
+def test_a_wrong_password_opens_no_sale_session(client, nodes):
+    iek = one_c(client, nodes["IEK"])
+    assert iek.checkauth(password="wrong").status == 401
+    assert not ExchangeSession.objects.exists()
+
+
+def test_a_documents_file_with_a_doctype_is_refused_and_changes_nothing(client, order, nodes):
+    iek = one_c(client, nodes["IEK"])
+    part = OrderPart.objects.get(producer__name="IEK")
+    evil = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            f'<КоммерческаяИнформация><Документ><Номер>{part.number}</Номер>'
+            '<ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>Статуса заказа ИД</Наименование>'
+            '<Значение>&e;</Значение></ЗначениеРеквизита></ЗначенияРеквизитов></Документ>'
+            '</КоммерческаяИнформация>').encode()
+    iek.checkauth()
+    iek.init("2.09")
+    iek.send_file("evil.xml", evil)
+    answer = iek.import_file("evil.xml")
+    assert answer.keyword == "failure" and "DOCTYPE" in answer.text
+    part.refresh_from_db()
+    assert part.status == S.NEW
+
+
+def test_a_path_traversal_file_name_is_refused_on_sale_too(client, nodes):
+    iek = one_c(client, nodes["IEK"])
+    iek.checkauth()
+    iek.init("2.09")
+    (answer,) = iek.send_file("../../escape.xml", b"<x/>")
+    assert answer.keyword == "failure" and "leaves the exchange folder" in answer.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_nodes_exchanging_at_the_same_time_do_not_interfere(order_committed, nodes_committed):
+    """Two 1C bases run their whole conversation in parallel threads against the real views.
+
+    PostgreSQL only: SQLite's in-memory test database locks whole tables between threads. The
+    interleaved test above covers the same isolation on SQLite, one request at a time.
+    """
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (real concurrent transactions)")
+
+    errors, results = [], {}
+    parts = {name: OrderPart.objects.filter(producer__name=name).first() for name in ("IEK", "EKF")}
+
+    def run(name):
+        try:
+            client = Client()
+            docs = documents_xml(document(parts[name].number, status="P", onec_number=f"{name}-1"))
+            results[name] = one_c(client, nodes_committed[name]).sale_exchange({"d.xml": docs})
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("IEK", "EKF")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    for name, part in parts.items():
+        part.refresh_from_db()
+        assert (part.status, part.onec_number) == (S.CONFIRMED, f"{name}-1")
+        node = nodes_committed[name]
+        node.refresh_from_db()
+        assert node.sale_watermark is not None
+        sent = numbers(results[name]["query"].body)
+        assert sent == set(OrderPart.objects.filter(producer__name=name).values_list("number", flat=True))
+
+
+def test_done_when_orders_go_to_two_nodes_and_everything_comes_back_to_the_partner(
+        client, order, nodes, settings, django_capture_on_commit_callbacks):
+    """The issue's acceptance: two producer nodes, statuses, payments and shipments back; cabinet, email, CRM."""
+    settings.LANGUAGE_CODE = "ru"
+    mail.outbox.clear()
+    with Receiver("crm-secret") as crm, django_capture_on_commit_callbacks(execute=True):
+        WebhookEndpoint.objects.create(name="CRM", url=crm.url, secret="crm-secret")
+        for name in ("IEK", "EKF"):
+            node_parts = OrderPart.objects.filter(producer__name=name)
+            docs = documents_xml(*[document(p.number, status="S", requisites=PAID) for p in node_parts])
+            one_c(client, nodes[name]).sale_exchange({"documents.xml": docs})
+    assert set(OrderPart.objects.values_list("status", flat=True)) == {S.SHIPPED}
+    assert Payment.objects.count() == Shipment.objects.count() == 3
+    owner = order.created_by
+    kinds = set(Notification.objects.filter(user=owner).values_list("kind", flat=True))
+    assert {"order.status_changed", "payment.received", "shipment.created"} <= kinds
+    subjects = [m.subject for m in mail.outbox]
+    assert any(s.startswith("Получена оплата ТДЦУ-000001") for s in subjects), subjects
+    assert any(s.startswith("Создана отгрузка ТДЦУ-000003") for s in subjects), subjects
+    assert {e["type"] for e in crm.events} >= {"order.status_changed", "payment.received", "shipment.created"}
+    assert crm.rejected == 0 and not Delivery.objects.exclude(status="sent").exists()
+
+
+def test_a_node_without_producers_or_warehouses_is_the_catch_all_of_unrouted_parts(client, order, nodes):
+    from b2b_cabinet.models import ExchangeNode
+    from b2b_cabinet.sync.orders_export import node_parts
+
+    OrderPart.objects.update(exchange_node=None)
+    catch_all = ExchangeNode.objects.create(name="Единая база", login="1c-all")
+    assert not node_parts(catch_all).exists()  # every part's producer belongs to a node
+    nodes["EKF"].producers.clear()
+    assert set(node_parts(catch_all).values_list("producer__name", flat=True)) == {"EKF"}
