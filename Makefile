@@ -27,7 +27,7 @@ demo: $(STAMP)
 	trap 'kill $$QPID 2>/dev/null' EXIT INT TERM; \
 	echo "django-q2 cluster started (pid $$QPID, log var/qcluster.log)"; \
 	echo "Open http://$(HOST):$(PORT)/  (catalogue /catalog/, cabinet /cabinet/, admin /admin/)"; \
-	echo "Logins: alpha@example.com, beta@example.com, manager@example.com, admin — password: demo"; \
+	echo "Logins: see the list b2b_demo printed above (password: demo)"; \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -51,9 +51,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Logins (password '{demo_site.DEMO_PASSWORD}'):")
         for login in logins:
-            self.stdout.write(f"  {login.username:<22} {login.role}")
+            self.stdout.write(f"  {login.username:<30} {login.role}")
         for node in nodes:
-            self.stdout.write(f"  {node.login:<22} 1C exchange login ({node.name}): /1c/exchange/ or "
+            self.stdout.write(f"  {node.login:<30} 1C exchange login ({node.name}): /1c/exchange/ or "
                               "/bitrix/admin/1c_exchange.php")
 
     def load_catalogue(self, products: int) -> None:
