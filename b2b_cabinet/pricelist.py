@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from b2b_cabinet import pricing
 from b2b_cabinet.models import Product, StockLevel, Warehouse
 from b2b_cabinet.pricing import PricingContext
+from b2b_cabinet.pricing.data import id_filter
 from b2b_cabinet.pricing.lines import ProductFacts
 
 CHUNK = 2000
@@ -39,7 +40,7 @@ def _stock(product_ids, warehouse_ids) -> dict[int, dict]:
     """Per product: on hand less reserved by warehouse, total in transit and the earliest ETA."""
     out: dict[int, dict] = defaultdict(lambda: {"by": defaultdict(Decimal), "transit": Decimal(0), "eta": None})
     rows = StockLevel.objects.filter(
-        pricing.engine.id_filter("product_id", product_ids), warehouse_id__in=warehouse_ids
+        id_filter("product_id", product_ids), warehouse_id__in=warehouse_ids
     ).values_list("product_id", "warehouse_id", "on_hand", "reserved", "in_transit", "expected_at")
     for product_id, warehouse_id, on_hand, reserved, in_transit, expected_at in rows:
         entry = out[product_id]

@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,12 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "example_site")]
 
 
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_site.settings.test")
-    import django
-
-    django.setup()
+from benchmarks.pricing_bench import reset_postgres, setup_django  # noqa: E402
 
 
 def fill(entries: int):
@@ -117,9 +110,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="b2b-finance-bench-") as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         if url.startswith("postgres"):
-            base, name = url.rsplit("/", 1)
-            for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
-                subprocess.run(["psql", f"{base}/postgres", "-qc", sql], check=True)
+            reset_postgres(url)
         setup_django(url)
         figures = measure(args.entries)
         figures["database"] = "postgres" if url.startswith("postgres") else "sqlite"

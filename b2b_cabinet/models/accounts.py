@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .base import CompanyScopedQuerySet
+from .base import AppendOnlyMixin, AppendOnlyQuerySet, CompanyScopedQuerySet
 from .customers import Company, Membership
 
 
@@ -74,17 +74,7 @@ class AuditAction(models.TextChoices):
     ORDER_PLACED = "order.place", _("placed an order")
 
 
-class AppendOnlyQuerySet(CompanyScopedQuerySet):
-    """Refuses bulk updates and deletes: audit rows are written once and kept."""
-
-    def update(self, **kwargs):
-        raise TypeError("Audit events are append-only.")
-
-    def delete(self):
-        raise TypeError("Audit events are append-only.")
-
-
-class CabinetAuditEvent(models.Model):
+class CabinetAuditEvent(AppendOnlyMixin):
     """Who did what in the cabinet, for which company, on which object, when and from where.
 
     Append-only: ``save()`` refuses to change an existing row and ``delete()`` refuses. The
@@ -129,10 +119,3 @@ class CabinetAuditEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_repr}: {self.get_action_display()}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit events are append-only.")

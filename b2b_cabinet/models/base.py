@@ -51,3 +51,29 @@ class CompanyScopedQuerySet(models.QuerySet):
         if company is None:
             return self.none()
         return self.filter(**{self.company_path: company})
+
+
+class AppendOnlyQuerySet(CompanyScopedQuerySet):
+    """Refuses bulk updates and deletes: rows of an append-only log are written once and kept."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are append-only.")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows are append-only.")
+
+
+class AppendOnlyMixin(models.Model):
+    """An append-only log row (audit events, order timeline, ledger): ``save()`` only inserts and
+    ``delete()`` refuses. Pair it with :class:`AppendOnlyQuerySet` for the bulk paths."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only.")

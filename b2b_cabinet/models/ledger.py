@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from payments.models import BasePayment
 
-from .base import CompanyScopedQuerySet
+from .base import AppendOnlyMixin, AppendOnlyQuerySet, CompanyScopedQuerySet
 from .customers import Company, Contract
 from .finance import MONEY, Invoice, Payment, Shipment
 from .sync import ExchangeNode
@@ -24,17 +24,7 @@ class LedgerKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("adjustment")
 
 
-class LedgerQuerySet(CompanyScopedQuerySet):
-    """Append-only: no bulk updates or deletes."""
-
-    def update(self, **kwargs):
-        raise TypeError("Ledger entries are append-only.")
-
-    def delete(self):
-        raise TypeError("Ledger entries are append-only.")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyMixin):
     """One movement of the buyer's debt under a contract: a debit or a credit, never both."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="ledger_entries")
@@ -51,7 +41,7 @@ class LedgerEntry(models.Model):
     shipment = models.ForeignKey(Shipment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
-    objects = LedgerQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -74,13 +64,6 @@ class LedgerEntry(models.Model):
     def __str__(self):
         return f"{self.date} {self.document}: +{self.debit} −{self.credit}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Ledger entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Ledger entries are append-only.")
 
 
 class MutualSettlement(models.Model):

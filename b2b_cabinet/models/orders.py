@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from b2b_cabinet.exceptions import InvalidStatusTransition
 
-from .base import CompanyScopedQuerySet, TimestampedMixin
+from .base import AppendOnlyMixin, AppendOnlyQuerySet, CompanyScopedQuerySet, TimestampedMixin
 from .catalog import Producer, Product, ProductVariant
 from .customers import Company, Contract, LegalEntity
 from .stock import Warehouse
@@ -189,19 +189,13 @@ class EventSource(models.TextChoices):
     SYSTEM = "system", _("system")
 
 
-class OrderEventQuerySet(CompanyScopedQuerySet):
+class OrderEventQuerySet(AppendOnlyQuerySet):
     """Append-only: no bulk updates or deletes."""
 
     company_path = "order__company"
 
-    def update(self, **kwargs):
-        raise TypeError("Order events are append-only.")
 
-    def delete(self):
-        raise TypeError("Order events are append-only.")
-
-
-class OrderEvent(models.Model):
+class OrderEvent(AppendOnlyMixin):
     """One entry of an order's timeline: who (partner, staff, 1C) moved what from which status to which."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -227,13 +221,6 @@ class OrderEvent(models.Model):
     def __str__(self):
         return f"{self.part or self.order}: {self.from_status or '—'} → {self.to_status}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Order events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Order events are append-only.")
 
 
 class OrderLineQuerySet(CompanyScopedQuerySet):

@@ -6,7 +6,7 @@ Order of operations (``docs/pricing.md`` documents it for integrators and buyers
    type) that has a price for the variant, else for the product. Divided by the price's unit
    coefficient, converted into the contract currency and rounded to kopecks.
 2. **Candidates.** Rules in force for this buyer whose target covers the line and whose minimum
-   quantity the line reaches, ordered by :func:`rules.order_key`.
+   quantity the line reaches, ordered by :attr:`rules.CompiledRule.order`.
 3. **Stack.** ``stacked`` and ``capped`` rules are applied in that order to the running price, each
    result rounded. Rules of one ladder (same audience, target, mode and priority) with different
    minimum quantities are volume tiers: of the tiers the line reaches, only the one giving the lowest
@@ -30,12 +30,12 @@ from django.utils.translation import gettext as _
 from b2b_cabinet.models import DiscountRule
 
 from .context import PricingContext
-from .data import id_filter, load_batch
+from .data import load_batch
 from .lines import LineRequest, PricedLine, Step
 from .money import KOPECK, vat_of
 from .rates import MissingRate
 
-__all__ = ["DefaultPricingStrategy", "PricingStrategy", "id_filter"]
+__all__ = ["DefaultPricingStrategy", "PricingStrategy"]
 
 FIXED = DiscountRule.Method.FIXED
 

@@ -81,11 +81,6 @@ class CompiledRule:
         self.min_quantity = rule.min_quantity if rule.min_quantity is not None else Decimal(0)
 
 
-def order_key(rule) -> tuple:
-    """The documented order of a (compiled or model) rule."""
-    return rule.order if isinstance(rule, CompiledRule) else CompiledRule(rule).order
-
-
 BY_ORDER = attrgetter("order")
 
 
