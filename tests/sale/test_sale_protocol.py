@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from lxml import etree
 
-from b2b_cabinet.models import ExchangeSession, OrderEvent, OrderPart, OrderStatus
+from b2b_cabinet.models import ExchangeSession, OrderEvent, OrderPart, OrderStatus, OutboxEvent
 from tests.sale.conftest import document, documents_xml, one_c
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +128,21 @@ def test_a_status_1c_jumps_to_is_reached_through_allowed_steps(client, order, no
     iek.sale_exchange({"d.xml": documents_xml(document(part.number, status="F"))})
     steps = list(OrderEvent.objects.filter(part=part, source="1c").values_list("to_status", flat=True))
     assert steps == [S.CONFIRMED, S.SHIPPED, S.COMPLETED]
+
+
+def test_two_documents_for_one_part_in_one_file_walk_both_steps_with_one_notification(client, order, nodes):
+    iek = one_c(client, nodes["IEK"])
+    part = OrderPart.objects.get(producer__name="IEK")
+    docs = documents_xml(document(part.number, status="P", version="v1", onec_number="ИЭК-1"),
+                         document(part.number, status="S", version="v2", onec_number="ИЭК-1"))
+    answer = iek.sale_exchange({"d.xml": docs})["import:d.xml"]
+    assert "документов 2" in answer.text
+    part.refresh_from_db()
+    assert (part.status, part.onec_version, part.changed_by_onec) == (S.SHIPPED, "v2", True)
+    steps = list(OrderEvent.objects.filter(part=part, source="1c").order_by("pk").values_list("to_status", flat=True))
+    assert steps == [S.CONFIRMED, S.SHIPPED]
+    (event,) = OutboxEvent.objects.filter(part=part, event_type="order.status_changed")
+    assert (event.payload["from_status"], event.payload["to_status"]) == ("new", "shipped")
 
 
 def test_deletion_mark_cancels_the_part(client, order, nodes):
