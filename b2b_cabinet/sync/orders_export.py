@@ -30,7 +30,7 @@ from b2b_cabinet.models import (
     ProductVariant,
     Warehouse,
 )
-from b2b_cabinet.sync.orders_xml import ContractorOut, OrderLineOut, OrderOut, write_orders
+from b2b_cabinet.sync.orders_xml import ContractorOut, OrderLineOut, OrderOut, write_orders, write_reference
 from b2b_cabinet.sync.orders_xml.records import LinkedOut
 from b2b_cabinet.sync.orders_xml.versions import subordinate_documents
 
@@ -218,6 +218,24 @@ def build_answer(node: ExchangeNode, *, version: str, encoding: str | None = Non
         encoding=encoding or node.query_encoding or "windows-1251",
     )
     return QueryAnswer(body=body, watermark=watermark, part_ids=[p.pk for p in parts])
+
+
+def reference_answer(node: ExchangeNode, *, encoding: str | None = None) -> bytes:
+    """The ``sale/info`` answer: each portal status under the id and name ``query`` sends for it.
+
+    The delivery services are the portal's delivery methods; there are no payment systems to list
+    (orders carry no payment method: invoices are paid by bank transfer or online, both recorded
+    as payments).
+    """
+    status_ids = _status_ids(node)
+    statuses, seen = [], set()
+    for status in OrderStatus:
+        onec_id, onec_name = status_ids.get(status, (str(status), ""))
+        if onec_id not in seen:
+            seen.add(onec_id)
+            statuses.append((onec_id, onec_name or _label(status)))
+    return write_reference(statuses=statuses, delivery_services=[(str(m), _label(m)) for m in DeliveryMethod],
+                           encoding=encoding or node.query_encoding or "windows-1251")
 
 
 def commit_export(node: ExchangeNode, watermark: datetime, part_ids: list[int]) -> int:
