@@ -33,6 +33,14 @@ PLAIN_TYPES = frozenset({
 })
 
 
+def rows_per_batch(preferred: int = 2000) -> int:
+    """How many rows one batch of a bulk use-case should hold: ``preferred``, or fewer where the
+    database caps the parameters of one statement (Django's SQLite backend: 999), since a batch's
+    ids go into ``IN (…)`` lists."""
+    limit = transaction.get_connection().features.max_query_params
+    return min(preferred, limit - 99) if limit else preferred
+
+
 def _postgres(connection) -> bool:
     return connection.vendor == "postgresql"
 

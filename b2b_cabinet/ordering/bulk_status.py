@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from b2b_cabinet.bulk_sql import bulk_insert, bulk_set, update_rows
+from b2b_cabinet.bulk_sql import bulk_insert, bulk_set, rows_per_batch, update_rows
 from b2b_cabinet.models import EventSource, Order, OrderEvent, OrderPart
 
 from .actors import as_actor
 from .events import actor_repr
 from .status import RELEASES_STOCK, _release, derived_status, status_path
-
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -53,9 +51,10 @@ def set_part_statuses(moves: list[StatusMove], *, actor=None, source: str = Even
     user = as_actor(actor).user
     who = actor_repr(user, source)
     refused: dict[int, str] = {}
+    size = rows_per_batch()
     with transaction.atomic():
-        for start in range(0, len(moves), CHUNK):
-            refused.update(_apply_chunk(moves[start:start + CHUNK], user, who, source, parts or {},
+        for start in range(0, len(moves), size):
+            refused.update(_apply_chunk(moves[start:start + size], user, who, source, parts or {},
                                         tuple(extra_fields), publish_order_events))
     return refused
 

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from b2b_cabinet.bulk_sql import bulk_set
+from b2b_cabinet.bulk_sql import bulk_set, rows_per_batch
 from b2b_cabinet.exceptions import B2BCabinetError
 from b2b_cabinet.models import EventSource, ExchangeNode, OrderPart, OrderStatus
 from b2b_cabinet.sync.orders_export import node_parts
@@ -33,7 +33,6 @@ from b2b_cabinet.sync.orders_lines import apply_lines
 from b2b_cabinet.sync.orders_xml import LinkedDocument, OrderDocument, read_order_documents
 
 logger = logging.getLogger(__name__)
-CHUNK = 500
 ONEC_FIELDS = ("onec_number", "onec_date", "onec_status", "onec_version", "onec_posted")
 
 
@@ -107,7 +106,7 @@ class DocumentApplier:
         return status
 
     def apply_chunk(self, docs: list[OrderDocument]) -> None:
-        """Apply up to ``CHUNK`` documents: parts locked and read in one query, written in one batch."""
+        """Apply one batch of documents: parts locked and read in one query, written in one batch."""
         from b2b_cabinet.ordering.bulk_status import StatusMove, set_part_statuses
 
         self.result.documents += len(docs)
@@ -234,10 +233,11 @@ def import_order_documents(node: ExchangeNode, path) -> OrdersImportResult:
     """
     applier = DocumentApplier(node)
     with transaction.atomic():
+        size = rows_per_batch()
         chunk: list[OrderDocument] = []
         for doc in read_order_documents(path):
             chunk.append(doc)
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= size:
                 applier.apply_chunk(chunk)
                 chunk = []
         if chunk:

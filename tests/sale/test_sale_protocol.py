@@ -240,3 +240,17 @@ def test_info_answers_the_reference_book_like_1c_bitrix(client, order, nodes):
     sent = {value.getparent().findtext("Значение") for value in etree.fromstring(ekf.query().body).iter("Наименование")
             if value.text == "Статуса заказа ИД"}
     assert sent and sent <= set(statuses)  # every id the query sends is in the reference book
+
+
+def test_a_file_longer_than_one_batch_applies_every_document(client, order, nodes, monkeypatch):
+    from b2b_cabinet.sync import orders_import
+
+    monkeypatch.setattr(orders_import, "rows_per_batch", lambda: 1)
+    ekf = one_c(client, nodes["EKF"])
+    parts = list(OrderPart.objects.filter(producer__name="EKF").order_by("pk"))
+    docs = documents_xml(*(document(part.number, status="P", onec_number=f"ЕКФ-{i}") for i, part in enumerate(parts)))
+    answer = ekf.sale_exchange({"d.xml": docs})["import:d.xml"]
+    assert f"документов {len(parts)}, изменено {len(parts)}" in answer.text
+    assert [(p.status, p.onec_number) for p in OrderPart.objects.filter(producer__name="EKF").order_by("pk")] == [
+        (S.CONFIRMED, f"ЕКФ-{i}") for i in range(len(parts))]
+    assert OutboxEvent.objects.filter(event_type="order.status_changed", part__in=parts).count() == len(parts)
