@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from b2b_cabinet.bulk_sql import bulk_set, rows_per_batch
 from b2b_cabinet.exceptions import B2BCabinetError
+from b2b_cabinet.gc_pause import paused_gc
 from b2b_cabinet.models import EventSource, ExchangeNode, OrderPart, OrderStatus
 from b2b_cabinet.sync.orders_export import node_parts
 from b2b_cabinet.sync.orders_lines import apply_lines
@@ -229,10 +230,11 @@ def import_order_documents(node: ExchangeNode, path) -> OrdersImportResult:
 
     The file is applied in one transaction, each document in a savepoint of it: one commit (not
     10,000 fsyncs), notifications queued in a few batches after it, and a malformed file (which
-    the reader only discovers where it breaks) changes nothing at all.
+    the reader only discovers where it breaks) changes nothing at all. The cyclic garbage
+    collector is paused meanwhile (:mod:`b2b_cabinet.gc_pause`).
     """
     applier = DocumentApplier(node)
-    with transaction.atomic():
+    with paused_gc(), transaction.atomic():
         size = rows_per_batch()
         chunk: list[OrderDocument] = []
         for doc in read_order_documents(path):
