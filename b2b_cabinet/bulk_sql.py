@@ -10,6 +10,9 @@ a round of constraint bookkeeping per row: for a 1C file of 10,000 status docume
 50,000 statements and most of the import's time. Elsewhere (SQLite, in-process, no round trips)
 one ``executemany`` is as fast and is kept.
 
+``COPY`` goes through the driver's cursor directly, so it does not appear in ``connection.queries``
+or pass through ``execute_wrapper`` hooks.
+
 Django's ``bulk_create``/``bulk_update`` are not used on these paths: ``bulk_create`` builds a model
 instance per row and ``bulk_update`` a ``CASE WHEN pk=… THEN …`` expression per row and field,
 which alone took seconds for 10,000 rows.
