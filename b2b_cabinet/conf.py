@@ -98,10 +98,6 @@ DEFAULTS: dict[str, Setting] = {
     "ONLINE_PAYMENT_VARIANT": Setting(
         "", (str,), "django-payments variant (a PAYMENT_VARIANTS key) for paying invoices online; empty: off."
     ),
-    "FINANCE_CHANNELS": Setting(
-        ("b2b_cabinet.notifications.finance.finance_channel",), (list, tuple),
-        "Dotted paths of callables (FinanceEvent) called after an invoice, payment or shipment is committed.",
-    ),
     "SHIP_DATE_HORIZON_DAYS": Setting(60, (int,), "How many days ahead the checkout calendar offers ship dates."),
     "ORDER_TRANSITIONS": Setting(
         {}, (dict,),

@@ -9,10 +9,11 @@ through the real exchange endpoint (Django's test client, a 1C emulator), it mea
 
 * ``query_10k_parts_s``: ``checkauth`` → ``init`` (2.05) → ``query`` answering every part, the
   windows-1251 XML built and sent (target ≤ 5 s); ``query_mb`` is the answer's size;
-* ``status_import_10k_s``: ``file`` + ``import`` of a documents file with one status document per
-  part (1C status ``P`` → confirmed), each applied through ``set_order_status`` with its timeline
-  events and notification outbox rows, notification tasks queued to the ORM broker as in
-  production (target ≤ 5 s); ``reimport_10k_s`` is the same file imported again (all unchanged).
+* ``status_import_10k_s``: ``file`` + ``import`` of a documents file (plain XML) with one status
+  document per part (1C status ``P`` → confirmed), applied through ``set_part_statuses`` (the
+  rules of ``set_order_status``) with its timeline events and notification outbox rows,
+  notification tasks queued to the ORM broker as in production (target ≤ 5 s);
+  ``reimport_10k_s`` is the same file imported again (all unchanged).
 """
 
 from __future__ import annotations

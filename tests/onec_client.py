@@ -114,16 +114,23 @@ class OneCClient:
         return self._send("success")
 
     def sale_exchange(self, documents: dict[str, bytes] | None = None, *, version: str | None = "2.09",
-                      confirm: bool = True) -> dict[str, Answer]:
+                      confirm: bool = True, archive_name: str = "orders.zip") -> dict[str, Answer]:
         """The whole sale conversation: checkauth → init → query → success → file → import.
 
         With ``version=None`` this is the old protocol: no version at init, and ``file`` alone
-        applies the documents (1C never calls ``import`` then).
+        applies the documents (1C never calls ``import`` then). When ``init`` says ``zip=yes`` the
+        documents go as one archive (the answer of its last chunk is ``results["file"]``).
         """
         results = {"checkauth": self._expect(self.checkauth()), "init": self._expect(self.init(version))}
         results["query"] = self._expect(self.query())
         if confirm:
             results["success"] = self._expect(self.success())
+        if documents and self.use_zip:
+            # Like 1C after zip=yes: one archive, then (new protocol) import by the inner names.
+            results["file"] = self._expect_all(self.send_file(archive_name, make_zip(documents)))
+            for name in documents if version else ():
+                results[f"import:{name}"] = self._expect(self.import_file(name))
+            return results
         for name, data in (documents or {}).items():
             results[f"file:{name}"] = self._expect_all(self.send_file(name, data))
             if version:

@@ -98,7 +98,7 @@ def ensure_orders(company: Company) -> int:
     cart = ordering.get_cart(owner.user, company)
     # Only the in-cabinet channel: the demo should light the bell, not print a dozen emails.
     channels = {**getattr(settings, "B2B_CABINET", {}),
-                "NOTIFICATION_CHANNELS": ["b2b_cabinet.notifications.cabinet_channel"]}
+                "NOTIFICATION_CHANNELS": ["b2b_cabinet.notifications.channels.CabinetChannel"]}
     with override_settings(B2B_CABINET=channels):
         for number, moves in SCENARIOS:
             ordering.clear_cart(cart)

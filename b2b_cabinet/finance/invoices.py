@@ -2,7 +2,8 @@
 
 The invoice copies the order's lines, the seller's requisites (site settings) and the buyer's legal
 entity, takes a number from the seller's counter, sets the due date from the contract's payment
-terms, debits the ledger when the contract bills on invoices, and announces ``invoice.issued``.
+terms, debits the ledger when the contract bills on invoices, and writes ``invoice.issued`` to the
+notification outbox in the same transaction.
 Issuing again for the same order or part returns the invoice already issued.
 """
 
@@ -33,7 +34,7 @@ from b2b_cabinet.models import (
 from b2b_cabinet.ordering.actors import as_actor
 
 from . import ledger
-from .notify import INVOICE_ISSUED, FinanceEvent, queue_event
+from .notify import INVOICE_ISSUED, publish_event
 from .numbers import next_document_number
 
 CENT = Decimal("0.01")
@@ -134,8 +135,8 @@ def issue_invoice(order: Order, part: OrderPart | None = None, *, actor=None, si
         ledger.post(company=order.company, contract=contract, date=today, kind=LedgerKind.INVOICE,
                     document=_document_name(invoice), debit=invoice.total, due_date=invoice.due_date,
                     invoice=invoice)
-    queue_event(FinanceEvent(INVOICE_ISSUED, order.company_id, invoice.pk, invoice.number, str(invoice.total),
-                             order_id=order.pk, invoice_id=invoice.pk))
+    publish_event(INVOICE_ISSUED, object_id=invoice.pk, number=invoice.number, amount=invoice.total,
+                  company_id=order.company_id, order=order, invoice_id=invoice.pk)
     return invoice
 
 

@@ -1,102 +1,46 @@
-"""Finance notifications: invoice issued, payment received, shipment created.
+"""Finance notifications: ``invoice.issued``, ``payment.received``, ``shipment.created``.
 
-After the recording transaction commits, every callable in ``B2B_CABINET["FINANCE_CHANNELS"]`` gets
-a :class:`FinanceEvent`. The default channels add an in-cabinet ``Notification`` (the bell) and send
-an email (``b2b_cabinet/emails/finance_event.txt``) to the company's owners and accountants; a CRM
-webhook channel (the notifications issue) is one more dotted path. A failing channel is logged
-and does not stop the others.
+A finance use-case calls :func:`publish_event` *inside* the transaction that records the invoice,
+payment or shipment. The event is an :class:`~b2b_cabinet.models.OutboxEvent` row (a transactional
+outbox): it commits together with the record, or not at all when the record rolls back, so a
+process dying right after the commit loses nothing. Delivery stays asynchronous: a django-q2 task
+queued after the commit dispatches it to ``NOTIFICATION_CHANNELS`` (cabinet, email, CRM
+webhooks), and the every-minute sweep dispatches events whose task was never queued (broker down)
+or died with a worker.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
+from b2b_cabinet.models import CabinetPage, EventType, Order, OutboxEvent
 
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
-
-from b2b_cabinet.conf import b2b_settings
-from b2b_cabinet.models import CabinetPage, Membership, Notification
-
-logger = logging.getLogger(__name__)
-RECIPIENT_ROLES = (Membership.Role.OWNER, Membership.Role.ACCOUNTANT)
 #: Event kinds, named like the CRM webhook events.
 INVOICE_ISSUED, PAYMENT_RECEIVED, SHIPMENT_CREATED = "invoice.issued", "payment.received", "shipment.created"
+#: The payload key each kind carries its document under.
+DOCUMENT_KEYS = {INVOICE_ISSUED: "invoice", PAYMENT_RECEIVED: "payment", SHIPMENT_CREATED: "shipment"}
 
 
-@dataclass(frozen=True)
-class FinanceEvent:
-    """What finance channels receive: the kind, the company, the document and its figures."""
-
-    kind: str
-    company_id: int
-    object_id: int
-    number: str
-    amount: str
-    order_id: int | None = None
-    invoice_id: int | None = None
-
-
-def queue_event(event: FinanceEvent) -> None:
-    """Call every finance channel with ``event`` once the current transaction commits."""
-
-    def send():
-        for path in b2b_settings.FINANCE_CHANNELS:
-            try:
-                import_string(path)(event)
-            except Exception:  # one broken channel must not silence the others
-                logger.exception("Finance channel %s failed for %s", path, event)
-
-    transaction.on_commit(send)
-
-
-def describe(event: FinanceEvent) -> str:
-    """One sentence for the notification list, in the active language."""
-    if event.kind == INVOICE_ISSUED:
-        return _("Invoice %(number)s issued for %(amount)s.") % {"number": event.number, "amount": event.amount}
-    if event.kind == PAYMENT_RECEIVED:
-        return _("Payment %(number)s of %(amount)s received.") % {"number": event.number, "amount": event.amount}
-    return _("Shipment %(number)s created.") % {"number": event.number}
-
-
-def event_url(event: FinanceEvent) -> str:
+def event_url(kind: str, object_id: int) -> str:
     """Where the notification links to: the invoice, the payments or the shipments page."""
     page = CabinetPage.objects.live().first()
     if page is None:
         return ""
-    if event.kind == INVOICE_ISSUED:
-        return page.cabinet_url("finance_invoice_detail", pk=event.object_id)
-    if event.kind == PAYMENT_RECEIVED:
+    if kind == INVOICE_ISSUED:
+        return page.cabinet_url("finance_invoice_detail", pk=object_id)
+    if kind == PAYMENT_RECEIVED:
         return page.cabinet_url("finance_payments")
     return page.cabinet_url("finance_shipments")
 
 
-def recipients(event: FinanceEvent):
-    """The company's active owners and accountants."""
-    return Membership.objects.filter(company_id=event.company_id, is_active=True, user__is_active=True,
-                                     role__in=RECIPIENT_ROLES).select_related("user")
+def publish_event(kind: str, *, object_id: int, number: str, amount, company_id: int, order: Order | None = None,
+                  invoice_id: int | None = None) -> OutboxEvent:
+    """Write the finance event to the outbox in the caller's transaction; returns it.
 
+    The key is the kind and the record's id, so publishing the same record again is one event.
+    """
+    from b2b_cabinet.notifications import publish
 
-def email_channel(event: FinanceEvent) -> None:
-    """Email the company's owners and accountants (subject: the one-sentence description)."""
-    emails = [m.user.email for m in recipients(event) if m.user.email]
-    if not emails:
-        return
-    message = describe(event)
-    body = render_to_string("b2b_cabinet/emails/finance_event.txt", {"message": message, "url": event_url(event),
-                                                                      "event": event})
-    send_mail(message, body, None, emails)
-
-
-def cabinet_channel(event: FinanceEvent) -> None:
-    """Add an unread notification for each active owner and accountant of the company."""
-    members = recipients(event)
-    message, url = describe(event)[:500], event_url(event)
-    Notification.objects.bulk_create([
-        Notification(user_id=m.user_id, company_id=event.company_id, kind=event.kind, message=message, url=url,
-                     order_id=event.order_id)
-        for m in members
-    ])
+    document = {"id": object_id, "number": number, "amount": str(amount)}
+    if invoice_id and kind != INVOICE_ISSUED:
+        document["invoice_id"] = invoice_id
+    return publish(EventType(kind), key=f"{kind}:{object_id}", order=order, company_id=company_id,
+                   data={DOCUMENT_KEYS[kind]: document, "url": event_url(kind, object_id)})

@@ -4,7 +4,8 @@ Idempotent: a payment is identified by ``source``, its 1C Ид (or its number wh
 the order part; recording it again returns the first record unchanged. The money is applied to the
 part's open invoices, oldest first (or to ``invoice`` first when given, as online payments do),
 marking them paid or partly paid; anything left over stays on the ledger as a prepayment. The
-ledger gets a credit entry and ``payment.received`` goes out after commit.
+ledger gets a credit entry and ``payment.received`` is written to the notification outbox in the
+same transaction (delivered after commit).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from b2b_cabinet.models import Invoice, InvoiceStatus, LedgerKind, OrderPart, Pa
 
 from . import ledger
 from .invoices import invoices_for_part
-from .notify import PAYMENT_RECEIVED, FinanceEvent, queue_event
+from .notify import PAYMENT_RECEIVED, publish_event
 
 
 def dedup_key(source: str, external_id: str, number: str, part_id: int | None) -> str:
@@ -95,7 +96,7 @@ def _record(part, number, date, amount, source, external_id, node, invoice, comp
     ledger.post(company=company, contract=contract, date=date, kind=LedgerKind.PAYMENT,
                 document=ledger.in_document_language(gettext_noop("Payment %(number)s"), number=number),
                 credit=amount, payment=payment)
-    queue_event(FinanceEvent(PAYMENT_RECEIVED, company.pk, payment.pk, payment.number, str(amount),
-                             order_id=part.order_id if part else (invoice.order_id if invoice else None),
-                             invoice_id=payment.invoice_id))
+    order = part.order if part is not None else (invoice.order if invoice is not None and invoice.order_id else None)
+    publish_event(PAYMENT_RECEIVED, object_id=payment.pk, number=payment.number, amount=amount, company_id=company.pk,
+                  order=order, invoice_id=payment.invoice_id)
     return payment

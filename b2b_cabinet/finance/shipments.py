@@ -3,7 +3,7 @@
 Idempotent like payments: ``source``, 1C Ид (or number) and order part identify a shipment. Lines
 are ``(product, quantity, unit_price)``; the amount defaults to their sum. When the contract bills
 on shipment the ledger is debited, due ``payment_terms_days`` after the shipment date.
-``shipment.created`` goes out after commit.
+``shipment.created`` is written to the notification outbox in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from b2b_cabinet.exceptions import FinanceError
 from b2b_cabinet.models import LedgerKind, OrderPart, Payment, Shipment, ShipmentLine
 
 from . import ledger
-from .notify import SHIPMENT_CREATED, FinanceEvent, queue_event
+from .notify import SHIPMENT_CREATED, publish_event
 from .payments import dedup_key
 
 CENT = Decimal("0.01")
@@ -73,6 +73,6 @@ def _record(part, number, date, amount, lines, warehouse, source, external_id, n
                     document=ledger.in_document_language(gettext_noop("Shipment %(number)s"), number=number),
                     debit=amount,
                     due_date=date + datetime.timedelta(days=terms), shipment=shipment)
-    queue_event(FinanceEvent(SHIPMENT_CREATED, order.company_id, shipment.pk, shipment.number, str(amount),
-                             order_id=order.pk))
+    publish_event(SHIPMENT_CREATED, object_id=shipment.pk, number=shipment.number, amount=amount,
+                  company_id=order.company_id, order=order)
     return shipment

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from b2b_cabinet.bulk_sql import bulk_insert
 from b2b_cabinet.models import CabinetPage, EventType, Order, OrderPart, OrderStatus, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -90,11 +91,9 @@ def publish_order_event(order: Order, part: OrderPart | None, from_status: str, 
 def publish_order_events(changes: list[tuple[OrderPart, str, str, str]]) -> list[int]:
     """``order.status_changed`` for many parts at once: ``(part, from, to, source)`` each; returns the ids.
 
-    The bulk twin of :func:`publish_order_event` (same payload), written with one ``executemany``.
+    The bulk twin of :func:`publish_order_event` (same payload), written with :func:`bulk_insert`.
     Keys carry the change time, so a later change of the same part is a new event.
     """
-    from b2b_cabinet.ordering.bulk_status import bulk_insert
-
     now = timezone.now()
     stamp, occurred = now.timestamp(), now.isoformat()
     event_type = str(EventType.ORDER_STATUS_CHANGED)

@@ -30,7 +30,7 @@ from b2b_cabinet.models import (
     ProductVariant,
     Warehouse,
 )
-from b2b_cabinet.sync.orders_xml import ContractorOut, OrderLineOut, OrderOut, write_orders
+from b2b_cabinet.sync.orders_xml import ContractorOut, OrderLineOut, OrderOut, write_orders, write_reference
 from b2b_cabinet.sync.orders_xml.records import LinkedOut
 from b2b_cabinet.sync.orders_xml.versions import subordinate_documents
 
@@ -131,18 +131,54 @@ def lines_of(part_ids: list[int]) -> dict[int, list]:
     return grouped
 
 
-def _invoices(part: OrderPart) -> tuple[LinkedOut, ...]:
-    """Invoices of the part from the finance module, when it is installed (sent in 2.10)."""
-    try:
-        from b2b_cabinet.finance import invoices_for_part
-    except ImportError:
-        return ()
-    return tuple(
-        LinkedOut(kind="invoice", external_id=str(getattr(inv, "external_id", "") or inv.number),
-                  number=inv.number, date=getattr(inv, "date", None) or getattr(inv, "issued_at", None),
-                  amount=getattr(inv, "amount", None) or getattr(inv, "total", None))
-        for inv in invoices_for_part(part)
-    )
+def linked_documents(parts: list[OrderPart]) -> dict[int, tuple[LinkedOut, ...]]:
+    """Each part's invoices, payments and shipments (2.10 ``ПодчиненныеДокументы``), in a few queries.
+
+    Invoices are the part's own or its whole order's (not cancelled); payments and shipments are
+    those recorded for the part (shipments not cancelled). A document that came from 1C carries
+    1C's Ид, so 1C recognises its own payment or shipment.
+    """
+    from b2b_cabinet.models import Invoice, InvoiceStatus, Payment, Shipment, ShipmentStatus
+
+    found: dict[int, list[LinkedOut]] = {part.pk: [] for part in parts}
+    by_order: dict[int, list[int]] = {}
+    for part in parts:
+        by_order.setdefault(part.order_id, []).append(part.pk)
+    invoices = []
+    for ids in _chunks(list(found)):
+        invoices += Invoice.objects.exclude(status=InvoiceStatus.CANCELLED).filter(part_id__in=ids)
+    for ids in _chunks(list(by_order)):
+        invoices += Invoice.objects.exclude(status=InvoiceStatus.CANCELLED).filter(order_id__in=ids, part__isnull=True)
+    for invoice in sorted(invoices, key=lambda i: (i.issued_on, i.pk)):
+        doc = LinkedOut(kind="invoice", external_id=invoice.external_id or invoice.number, number=invoice.number,
+                        date=invoice.issued_on, amount=invoice.total, currency=invoice.currency,
+                        due_date=invoice.due_date)
+        for pk in [invoice.part_id] if invoice.part_id else by_order[invoice.order_id]:
+            found[pk].append(doc)
+    for ids in _chunks(list(found)):
+        for payment in Payment.objects.filter(order_part_id__in=ids).order_by("date", "pk"):
+            found[payment.order_part_id].append(LinkedOut(
+                kind="payment", external_id=payment.external_id or f"b2b-payment-{payment.pk}", number=payment.number,
+                date=payment.date, amount=payment.amount, currency=payment.currency,
+                requisites=(*_onec_number(payment), ("Оплачено", "true"))))
+        shipments = (Shipment.objects.filter(order_part_id__in=ids).exclude(status=ShipmentStatus.CANCELLED)
+                     .order_by("date", "pk"))
+        for shipment in shipments:
+            found[shipment.order_part_id].append(LinkedOut(
+                kind="shipment", external_id=shipment.external_id or f"b2b-shipment-{shipment.pk}",
+                number=shipment.number, date=shipment.date, amount=shipment.amount, currency=shipment.currency,
+                requisites=(*_onec_number(shipment), ("Отгружено", "true"))))
+    order = {"invoice": 0, "payment": 1, "shipment": 2}
+    return {pk: tuple(sorted(docs, key=lambda d: order[d.kind])) for pk, docs in found.items() if docs}
+
+
+def _chunks(ids: list[int], size: int = 900):
+    return (ids[start:start + size] for start in range(0, len(ids), size))
+
+
+def _onec_number(record) -> tuple[tuple[str, str], ...]:
+    # 1C-Bitrix's requisite for the number a document has in 1C (only known for 1C's own documents).
+    return (("Номер1С", record.number),) if record.source == "1c" else ()
 
 
 @lru_cache(maxsize=256)
@@ -156,12 +192,16 @@ def _label(choice) -> str:
 
 
 def order_out(part: OrderPart, status_ids: dict[str, tuple[str, str]], *, lines: list | None = None,
-              goods: Goods | None = None, with_linked: bool = False) -> OrderOut:
+              goods: Goods | None = None, with_linked: bool = False,
+              linked: tuple[LinkedOut, ...] | None = None) -> OrderOut:
     """One part as the record the writer turns into a ``Документ``.
 
-    ``lines`` and ``goods`` come from :func:`lines_of` and :class:`Goods` when many parts are
-    written at once; for a single part they are read here.
+    ``lines``, ``goods`` and ``linked`` come from :func:`lines_of`, :class:`Goods` and
+    :func:`linked_documents` when many parts are written at once; for a single part they are read
+    here (``linked`` only ``with_linked``, for 2.10).
     """
+    if linked is None:
+        linked = linked_documents([part]).get(part.pk, ()) if with_linked else ()
     order = part.order
     status = OrderStatus(part.status)
     onec_id, onec_name = status_ids.get(status, (str(status), ""))
@@ -194,7 +234,7 @@ def order_out(part: OrderPart, status_ids: dict[str, tuple[str, str]], *, lines:
         lines=tuple(goods.line(line, i) for i, line in enumerate(lines, start=1)),
         comment=order.comment, requisites=tuple(requisites),
         warehouse=(warehouse.external_id or f"b2b-{warehouse.pk}", warehouse.name) if warehouse else None,
-        linked=_invoices(part) if with_linked else (),
+        linked=linked,
     )
 
 
@@ -210,14 +250,32 @@ def build_answer(node: ExchangeNode, *, version: str, encoding: str | None = Non
     rows = [row for part_rows in lines.values() for row in part_rows]
     goods = Goods({row.product_id for row in rows}, {row.variant_id for row in rows if row.variant_id})
     status_ids = _status_ids(node)
-    linked = subordinate_documents(version)
+    linked = linked_documents(parts) if subordinate_documents(version) else {}
     body = write_orders(
-        (order_out(part, status_ids, lines=lines.get(part.pk, []), goods=goods, with_linked=linked)
+        (order_out(part, status_ids, lines=lines.get(part.pk, []), goods=goods, linked=linked.get(part.pk, ()))
          for part in parts),
         version=version, generated_at=timezone.localtime(watermark).replace(tzinfo=None),
         encoding=encoding or node.query_encoding or "windows-1251",
     )
     return QueryAnswer(body=body, watermark=watermark, part_ids=[p.pk for p in parts])
+
+
+def reference_answer(node: ExchangeNode, *, encoding: str | None = None) -> bytes:
+    """The ``sale/info`` answer: each portal status under the id and name ``query`` sends for it.
+
+    The delivery services are the portal's delivery methods; there are no payment systems to list
+    (orders carry no payment method: invoices are paid by bank transfer or online, both recorded
+    as payments).
+    """
+    status_ids = _status_ids(node)
+    statuses, seen = [], set()
+    for status in OrderStatus:
+        onec_id, onec_name = status_ids.get(status, (str(status), ""))
+        if onec_id not in seen:
+            seen.add(onec_id)
+            statuses.append((onec_id, onec_name or _label(status)))
+    return write_reference(statuses=statuses, delivery_services=[(str(m), _label(m)) for m in DeliveryMethod],
+                           encoding=encoding or node.query_encoding or "windows-1251")
 
 
 def commit_export(node: ExchangeNode, watermark: datetime, part_ids: list[int]) -> int:

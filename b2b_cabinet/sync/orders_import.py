@@ -25,14 +25,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from b2b_cabinet.bulk_sql import bulk_set, rows_per_batch
 from b2b_cabinet.exceptions import B2BCabinetError
+from b2b_cabinet.gc_pause import paused_gc
 from b2b_cabinet.models import EventSource, ExchangeNode, OrderPart, OrderStatus
 from b2b_cabinet.sync.orders_export import node_parts
 from b2b_cabinet.sync.orders_lines import apply_lines
 from b2b_cabinet.sync.orders_xml import LinkedDocument, OrderDocument, read_order_documents
 
 logger = logging.getLogger(__name__)
-CHUNK = 500
 ONEC_FIELDS = ("onec_number", "onec_date", "onec_status", "onec_version", "onec_posted")
 
 
@@ -80,8 +81,9 @@ class DocumentApplier:
         if doc.onec_number:
             keys.append(Q(onec_number=doc.onec_number))
         part = None
+        locked = self.scope.select_for_update(of=("self",)).select_related("order__company")
         for key in keys:
-            part = self.scope.filter(key).first()
+            part = locked.filter(key).first()
             if part is not None:
                 break
         if part is None:
@@ -105,11 +107,14 @@ class DocumentApplier:
         return status
 
     def apply_chunk(self, docs: list[OrderDocument]) -> None:
-        """Apply up to ``CHUNK`` documents: parts fetched in one query, statuses moved in one batch."""
-        from b2b_cabinet.ordering.bulk_status import StatusMove, bulk_set, set_part_statuses
+        """Apply one batch of documents: parts locked and read in one query, written in one batch."""
+        from b2b_cabinet.ordering.bulk_status import StatusMove, set_part_statuses
 
         self.result.documents += len(docs)
-        known = {p.number: p for p in self.scope.filter(number__in={d.number for d in docs if d.number})}
+        # Locked here (in pk order, as set_part_statuses would) and handed to it: read once, and the
+        # 1C fields set below are written in the same UPDATE as the status.
+        known = {p.number: p for p in self.scope.select_for_update(of=("self",)).select_related("order__company")
+                 .filter(number__in={d.number for d in docs if d.number}).order_by("pk")}
         moves, touched = [], []
         for doc in docs:
             part = known.get(doc.number) or self.find(doc)
@@ -135,18 +140,23 @@ class DocumentApplier:
                 note = f"1C: {doc.status_id or target}" + (f" ({doc.onec_number})" if doc.onec_number else "")
                 moves.append(StatusMove(part.pk, target, note))
             touched.append((part, changed))
-        refused = set_part_statuses(moves, source=EventSource.ONEC) if moves else {}
+        for part, changed in touched:
+            if changed:
+                part.changed_by_onec = True  # a change 1C made is not sent back to it
+        refused = set_part_statuses(moves, source=EventSource.ONEC, parts={p.pk: p for p, _ in touched},
+                                    extra_fields=ONEC_FIELDS) if moves else {}
         moved = {m.part_id for m in moves} - set(refused)
         for part_id, reason in refused.items():
             self.result.warnings.append(f"{self.numbers.get(part_id, part_id)}: 1C status {reason}; ignored")
+        rest = {}
         for part, changed in touched:
             if changed or part.pk in moved:
                 self.result.changed += 1
-                part.changed_by_onec = True  # a change 1C made is not sent back to it
             else:
                 self.result.unchanged += 1
-        if touched:
-            bulk_set([part for part, _ in touched], [*ONEC_FIELDS, "changed_by_onec"])
+            if part.pk not in moved:
+                rest[part.pk] = part
+        bulk_set(list(rest.values()), [*ONEC_FIELDS, "changed_by_onec"])
 
     def apply_details(self, part: OrderPart, doc: OrderDocument) -> bool:
         """1C's own fields, lines, payments and shipments of one document (statuses come in the batch)."""
@@ -220,14 +230,16 @@ def import_order_documents(node: ExchangeNode, path) -> OrdersImportResult:
 
     The file is applied in one transaction, each document in a savepoint of it: one commit (not
     10,000 fsyncs), notifications queued in a few batches after it, and a malformed file (which
-    the reader only discovers where it breaks) changes nothing at all.
+    the reader only discovers where it breaks) changes nothing at all. The cyclic garbage
+    collector is paused meanwhile (:mod:`b2b_cabinet.gc_pause`).
     """
     applier = DocumentApplier(node)
-    with transaction.atomic():
+    with paused_gc(), transaction.atomic():
+        size = rows_per_batch()
         chunk: list[OrderDocument] = []
         for doc in read_order_documents(path):
             chunk.append(doc)
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= size:
                 applier.apply_chunk(chunk)
                 chunk = []
         if chunk:

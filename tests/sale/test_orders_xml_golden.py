@@ -50,7 +50,14 @@ def sample_order() -> OrderOut:
         ),
         comment="Позвонить за час", warehouse=("wh-ekb", "Екатеринбург"),
         requisites=(("Статус заказа", "[N] Принят"), ("Статуса заказа ИД", "N"), ("Отменен", "false")),
-        linked=(LinkedOut(kind="invoice", external_id="inv-1", number="СЧ-1", date=WHEN, amount=Decimal("1450")),),
+        linked=(
+            LinkedOut(kind="invoice", external_id="inv-1", number="СЧ-1", date=WHEN, amount=Decimal("1450"),
+                      due_date=datetime(2026, 12, 12).date()),
+            LinkedOut(kind="payment", external_id="pay-guid-7", number="ТДЦУ-000007", date=WHEN,
+                      amount=Decimal("1000.00"), requisites=(("Номер1С", "ТДЦУ-000007"), ("Оплачено", "true"))),
+            LinkedOut(kind="shipment", external_id="b2b-shipment-3", number="РН-3", date=WHEN,
+                      amount=Decimal("1450.00"), requisites=(("Отгружено", "true"),)),
+        ),
     )
 
 
@@ -111,7 +118,52 @@ def test_2_08_writes_units_as_elements_and_2_10_adds_subordinate_documents():
     v210 = etree.fromstring(write_orders([sample_order()], version="2.10", generated_at=WHEN))
     assert v208.find("Документ/Товары/Товар/Единица/Код").text == "796"
     assert v208.find("Документ/ПодчиненныеДокументы") is None
-    assert v210.findtext("Документ/ПодчиненныеДокументы/ПодчиненныйДокумент/Номер") == "СЧ-1"
+    subordinate = v210.findall("Документ/ПодчиненныеДокументы/ПодчиненныйДокумент")
+    assert [(d.findtext("ХозОперация"), d.findtext("Номер"), d.findtext("Сумма")) for d in subordinate] == [
+        ("Счет на оплату", "СЧ-1", "1450.00"), ("Выплата безналичных денег", "ТДЦУ-000007", "1000.00"),
+        ("Отпуск товара", "РН-3", "1450.00")]
+    assert subordinate[0].findtext("СрокПлатежа") == "2026-12-12"
+
+
+XSD_210 = SHARED / "carono_yii2-1c-exchange" / "commerceML_2.10.xsd"
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _xsd_sequence(type_name: str) -> list[str]:
+    complex_type = etree.parse(XSD_210).getroot().find(f"{XS}complexType[@name='{type_name}']")
+    return [e.get("name") for e in complex_type.find(f"{XS}sequence").findall(f"{XS}element")]
+
+
+def _in_order(tags: list[str], sequence: list[str]) -> bool:
+    return all(t in sequence for t in tags) and [sequence.index(t) for t in tags] == sorted(
+        sequence.index(t) for t in tags)
+
+
+@needs_shared
+def test_the_2_10_subordinate_documents_follow_1c_s_own_schema():
+    """The official 2.10 XSD (shared sample): element order and ХозОперация values of what we write."""
+    root = etree.fromstring(write_orders([sample_order()], version="2.10", generated_at=WHEN))
+    document = root.find("Документ")
+    assert _in_order([t for t in _children(document) if t != "Склады"], _xsd_sequence("Документ"))
+    assert _children(document)[-1] == "ПодчиненныеДокументы"
+    operations = {e.get("value") for e in etree.parse(XSD_210).getroot().find(
+        f"{XS}simpleType[@name='ХозОперацияТип']").iter(f"{XS}enumeration")}
+    for linked in document.find("ПодчиненныеДокументы"):
+        assert _in_order(_children(linked), _xsd_sequence("ПодчиненныйДокумент"))
+        assert linked.findtext("ХозОперация") in operations
+
+
+def test_our_2_10_answer_reads_back_with_its_payments_and_shipments(tmp_path):
+    """1C sends payments and shipments in the same shape: what we write, our reader understands.
+
+    The invoice ("Счет на оплату") is not money received: it is not read as a payment.
+    """
+    path = tmp_path / "answer.xml"
+    path.write_bytes(write_orders([sample_order()], version="2.10", generated_at=WHEN))
+    (doc,) = read_order_documents(path)
+    assert [(d.kind, d.external_id, d.number, d.amount) for d in doc.linked] == [
+        ("payment", "pay-guid-7", "ТДЦУ-000007", Decimal("1000.00")),
+        ("shipment", "b2b-shipment-3", "РН-3", Decimal("1450.00"))]
 
 
 def test_versions_are_negotiated_down_to_what_we_write():

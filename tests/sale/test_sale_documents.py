@@ -197,3 +197,32 @@ def test_a_node_without_producers_or_warehouses_is_the_catch_all_of_unrouted_par
     assert not node_parts(catch_all).exists()  # every part's producer belongs to a node
     nodes["EKF"].producers.clear()
     assert set(node_parts(catch_all).values_list("producer__name", flat=True)) == {"EKF"}
+
+
+def test_the_2_10_query_carries_the_parts_invoice_payment_and_shipment_and_only_its_own(client, order, nodes):
+    from datetime import date
+    from decimal import Decimal
+
+    from b2b_cabinet import finance
+
+    part = OrderPart.objects.get(producer__name="IEK")
+    invoice = finance.issue_invoice(part.order, part, today=date(2026, 12, 1))
+    finance.record_payment(order_part=part, number="ТДЦУ-000001", date=date(2026, 12, 2), amount=Decimal("10.00"),
+                           source="1c", external_id="pay-guid", node=nodes["IEK"])
+    shipment = finance.record_shipment(order_part=part, number="РН-1", date=date(2026, 12, 3), source="manual")
+    iek, ekf = one_c(client, nodes["IEK"]), one_c(client, nodes["EKF"])
+    for one in (iek, ekf):
+        one.checkauth()
+        one.init("2.10")
+    (doc,) = [d for d in etree.fromstring(iek.query().body).findall("Документ") if d.findtext("Номер") == part.number]
+    linked = doc.findall("ПодчиненныеДокументы/ПодчиненныйДокумент")
+    assert [(d.findtext("ХозОперация"), d.findtext("Ид"), d.findtext("Номер"), d.findtext("Дата")) for d in linked] == [
+        ("Счет на оплату", invoice.number, invoice.number, "2026-12-01"),
+        ("Выплата безналичных денег", "pay-guid", "ТДЦУ-000001", "2026-12-02"),
+        ("Отпуск товара", f"b2b-shipment-{shipment.pk}", "РН-1", "2026-12-03")]
+    assert linked[1].findtext("Сумма") == "10.00" and linked[0].findtext("СрокПлатежа")
+    other = ekf.query().body
+    assert "<ПодчиненныеДокументы>".encode("cp1251") not in other  # EKF's parts have no documents
+    assert "ТДЦУ-000001".encode("cp1251") not in other and invoice.number.encode("cp1251") not in other
+    iek.init("2.09")
+    assert etree.fromstring(iek.query().body).find("Документ/ПодчиненныеДокументы") is None

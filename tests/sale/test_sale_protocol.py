@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from lxml import etree
 
-from b2b_cabinet.models import ExchangeSession, OrderEvent, OrderPart, OrderStatus
+from b2b_cabinet.models import ExchangeSession, OrderEvent, OrderPart, OrderStatus, OutboxEvent
 from tests.sale.conftest import document, documents_xml, one_c
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_checkauth_answers_cookie_and_sessid_and_init_negotiates_the_version(cli
     ekf = one_c(client, nodes["EKF"])
     assert ekf.checkauth().lines[:2] == ["success", "b2b_exchange"]
     answer = ekf.init("2.10")
-    assert answer.lines == ["zip=no", answer.lines[1], f"sessid={ekf.sessid}", "version=2.10", ""]
+    assert answer.lines == ["zip=yes", answer.lines[1], f"sessid={ekf.sessid}", "version=2.10", ""]
     assert ExchangeSession.objects.get(token=ekf.cookie[1]).version == "2.10"
     assert ekf.init("3.1").lines[3] == "version=2.10"
     assert ekf.init("2.07").lines[3] == "version=2.07"
@@ -43,7 +43,7 @@ def test_checkauth_answers_cookie_and_sessid_and_init_negotiates_the_version(cli
 def test_init_without_a_version_answers_two_lines_and_exports_in_the_2_05_style(client, order, nodes):
     ekf = one_c(client, nodes["EKF"])
     ekf.checkauth()
-    assert ekf.init().text.startswith("zip=no\nfile_limit=") and "version" not in ekf.init().text
+    assert ekf.init().text.startswith("zip=yes\nfile_limit=") and "version" not in ekf.init().text
     body = ekf.query().body
     assert etree.fromstring(body).get("ВерсияСхемы") == "2.05" and "БазоваяЕдиница".encode("cp1251") in body
 
@@ -100,11 +100,15 @@ def test_the_query_answer_is_windows_1251_by_default_and_utf8_with_bom_on_reques
     assert "Альфа".encode() in answer.body
 
 
-def test_the_old_protocol_applies_documents_on_file(client, order, nodes):
+@pytest.mark.parametrize("use_zip", [True, False])
+def test_the_old_protocol_applies_documents_on_file(client, order, nodes, settings, use_zip):
+    settings.B2B_CABINET = {**settings.B2B_CABINET, "EXCHANGE_ZIP": use_zip}
     iek = one_c(client, nodes["IEK"])
     part = OrderPart.objects.get(producer__name="IEK")
     results = iek.sale_exchange({"orders.xml": documents_xml(document(part.number, status="P"))}, version=None)
-    assert results["file:orders.xml"].text.startswith("success\nДокументы orders.xml загружены")
+    assert results["init"].text.startswith(f"zip={'yes' if use_zip else 'no'}\n")
+    final = results["file" if use_zip else "file:orders.xml"]
+    assert final.text.startswith("success\nДокументы orders.xml загружены")
     part.refresh_from_db()
     assert part.status == S.CONFIRMED
 
@@ -128,6 +132,21 @@ def test_a_status_1c_jumps_to_is_reached_through_allowed_steps(client, order, no
     iek.sale_exchange({"d.xml": documents_xml(document(part.number, status="F"))})
     steps = list(OrderEvent.objects.filter(part=part, source="1c").values_list("to_status", flat=True))
     assert steps == [S.CONFIRMED, S.SHIPPED, S.COMPLETED]
+
+
+def test_two_documents_for_one_part_in_one_file_walk_both_steps_with_one_notification(client, order, nodes):
+    iek = one_c(client, nodes["IEK"])
+    part = OrderPart.objects.get(producer__name="IEK")
+    docs = documents_xml(document(part.number, status="P", version="v1", onec_number="ИЭК-1"),
+                         document(part.number, status="S", version="v2", onec_number="ИЭК-1"))
+    answer = iek.sale_exchange({"d.xml": docs})["import:d.xml"]
+    assert "документов 2" in answer.text
+    part.refresh_from_db()
+    assert (part.status, part.onec_version, part.changed_by_onec) == (S.SHIPPED, "v2", True)
+    steps = list(OrderEvent.objects.filter(part=part, source="1c").order_by("pk").values_list("to_status", flat=True))
+    assert steps == [S.CONFIRMED, S.SHIPPED]
+    (event,) = OutboxEvent.objects.filter(part=part, event_type="order.status_changed")
+    assert (event.payload["from_status"], event.payload["to_status"]) == ("new", "shipped")
 
 
 def test_deletion_mark_cancels_the_part(client, order, nodes):
@@ -199,3 +218,39 @@ def test_the_watermark_never_moves_back(client, order, nodes):
     commit_export(node, order.created_at, [])
     node.refresh_from_db()
     assert node.sale_watermark == later
+
+
+def test_info_answers_the_reference_book_like_1c_bitrix(client, order, nodes):
+    ekf = one_c(client, nodes["EKF"])
+    ekf.checkauth()
+    ekf.init("2.09")
+    answer = ekf.request("info")
+    assert answer.content_type == "application/xml; charset=windows-1251"
+    assert answer.body.startswith(b'<?xml version="1.0" encoding="windows-1251"?>')
+    # The statuses element starts with a Latin C, byte for byte as 1C-Bitrix writes it.
+    assert b"<C" + "татусы>".encode("cp1251") in answer.body
+    root = etree.fromstring(answer.body)
+    assert root.tag == "Справочник"
+    assert [child.tag for child in root] == ["C" + "татусы", "ПлатежныеСистемы", "СлужбыДоставки"]
+    statuses = {item.findtext("Ид"): item.findtext("Название") for item in root[0]}
+    assert {k: statuses[k] for k in "NPSF"} == {"N": "Принят", "P": "Подтвержден", "S": "Отгружен", "F": "Выполнен"}
+    assert "Открыт" not in statuses  # an import-only mapping is not offered
+    assert statuses["in_progress"] == "being assembled" and statuses["cancelled"] == "cancelled"
+    assert {item.findtext("Ид") for item in root[2]} == {"pickup", "delivery"}
+    sent = {value.getparent().findtext("Значение") for value in etree.fromstring(ekf.query().body).iter("Наименование")
+            if value.text == "Статуса заказа ИД"}
+    assert sent and sent <= set(statuses)  # every id the query sends is in the reference book
+
+
+def test_a_file_longer_than_one_batch_applies_every_document(client, order, nodes, monkeypatch):
+    from b2b_cabinet.sync import orders_import
+
+    monkeypatch.setattr(orders_import, "rows_per_batch", lambda: 1)
+    ekf = one_c(client, nodes["EKF"])
+    parts = list(OrderPart.objects.filter(producer__name="EKF").order_by("pk"))
+    docs = documents_xml(*(document(part.number, status="P", onec_number=f"ЕКФ-{i}") for i, part in enumerate(parts)))
+    answer = ekf.sale_exchange({"d.xml": docs})["import:d.xml"]
+    assert f"документов {len(parts)}, изменено {len(parts)}" in answer.text
+    assert [(p.status, p.onec_number) for p in OrderPart.objects.filter(producer__name="EKF").order_by("pk")] == [
+        (S.CONFIRMED, f"ЕКФ-{i}") for i in range(len(parts))]
+    assert OutboxEvent.objects.filter(event_type="order.status_changed", part__in=parts).count() == len(parts)

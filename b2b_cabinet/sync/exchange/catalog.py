@@ -179,6 +179,7 @@ def extract_pending(session: ExchangeSession, folder) -> list[str]:
 
         def note(state: dict[str, Any], name=name, members=members) -> None:
             state.setdefault("zips", {})[name] = "extracted"
+            state.setdefault("zip_members", {})[name] = members  # what import of the archive's name applies
             imports = state.get("imports") or {}
             for member in members:  # a second archive in one session brings new content: import it again
                 if member in imports and imports[member].get("status") not in ACTIVE:

@@ -2,22 +2,26 @@
 
 - ``init`` negotiates the schema version (``version=`` from newer 1C modules; the node's or the
   site's default otherwise) and, like 1C-Bitrix, answers ``sessid=`` and ``version=`` lines only
-  when 1C sent a version.
+  when 1C sent a version. It answers ``zip=yes`` when ``EXCHANGE_ZIP`` allows archives.
 - ``query`` answers the node's changed order parts as CommerceML in that version and encoding,
   and only *remembers* the watermark; ``success`` commits it. A query 1C never confirmed is
   therefore answered again, whole, next time (PROTOCOL §2.7).
+- ``info`` answers the reference book of statuses and delivery services, as 1C-Bitrix does.
 - ``file`` stores 1C's documents in the session's run folder (chunked, safe names; shared with
   the catalogue exchange). Without a version at ``init`` (the "old" protocol) 1C never calls
-  ``import``, so ``file`` applies the documents at once; otherwise ``import`` does.
-- ``import`` applies the documents synchronously (a documents file is small: 10,000 status
-  documents take about a second) and remembers the answer per file, so 1C repeating the
-  request gets the same answer without a second application.
+  ``import``, so ``file`` applies the documents at once (an archive once its last chunk is in);
+  otherwise ``import`` does.
+- ``import`` unpacks uploaded archives with the safe unpacker (path traversal, entry count and
+  size limits, cp866 names), then applies the named documents file — or, named by the archive,
+  every XML file in it — synchronously (10,000 status documents take a few seconds), and
+  remembers the answer per file, so 1C repeating the request gets the same answer without a
+  second application.
 """
-
 from __future__ import annotations
 
 import logging
 import time
+import zipfile
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +31,7 @@ from django.utils import timezone
 from b2b_cabinet.conf import b2b_settings
 from b2b_cabinet.models import ExchangeNode, ExchangeSession
 from b2b_cabinet.sync.errors import CommerceMLError
-from b2b_cabinet.sync.orders_export import build_answer, commit_export
+from b2b_cabinet.sync.orders_export import build_answer, commit_export, reference_answer
 from b2b_cabinet.sync.orders_import import import_order_documents
 from b2b_cabinet.sync.orders_xml import negotiate
 
@@ -69,7 +73,7 @@ def init(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
         state.pop("query", None)
 
     update_state(session.pk, remember)
-    lines = ["zip=no", f"file_limit={b2b_settings.EXCHANGE_FILE_LIMIT}"]
+    lines = [f"zip={'yes' if b2b_settings.EXCHANGE_ZIP else 'no'}", f"file_limit={b2b_settings.EXCHANGE_FILE_LIMIT}"]
     if requested:
         lines += [f"sessid={session.sessid}", f"version={version}"]
     return answer(*lines, final_newline=bool(requested))
@@ -103,30 +107,79 @@ def confirm(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
     return success(f"Выгрузка подтверждена: заказов {stamped}")
 
 
+def info(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
+    """``info``: the site's statuses (with the ids ``query`` sends) and delivery services."""
+    encoding = (session.node.query_encoding or "windows-1251").lower()
+    response = HttpResponse(reference_answer(session.node, encoding=encoding),
+                            content_type=XML_CONTENT_TYPES.get(encoding, XML_CONTENT_TYPES["utf-8"]))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def upload(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
     """``file``: store the chunk; in the old protocol (no version at init) apply the file at once."""
     response = catalog.upload(request, session)
     session.refresh_from_db(fields=["state"])
     name = normalise_filename(request.GET.get("filename"))
-    if (session.state or {}).get("protocol") == "new" or name.lower().endswith(".zip"):
+    if (session.state or {}).get("protocol") == "new":
         return response
+    if name.lower().endswith(".zip"):
+        folder = folders.run_folder(session.node_id, catalog.run_of(session))
+        # No "last chunk" marker exists: an archive is whole once its central directory (at the
+        # very end) is readable; until then this was one chunk of several.
+        if not zipfile.is_zipfile(resolve_inside(folder, name)):
+            return response
+        return _import_archive(session, name)
     return _import(session, name)
 
 
 def import_file(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
-    """``import``: apply one uploaded documents file (once per upload) and report what changed."""
+    """``import``: apply one uploaded documents file (or every one in a named archive) once."""
     name = normalise_filename(request.GET.get("filename"))
-    folder = folders.run_folder(session.node_id, catalog.run_of(session))
-    catalog.extract_pending(session, folder)
     if name.lower().endswith(".zip"):
-        return success(f"Архив {name} распакован")
+        return _import_archive(session, name)
+    catalog.extract_pending(session, folders.run_folder(session.node_id, catalog.run_of(session)))
     return _import(session, name)
 
 
 def _import(session: ExchangeSession, name: str) -> HttpResponse:
+    try:
+        summary, warnings = _apply(session, name)
+    except CommerceMLError as exc:
+        return failure(str(exc))
+    return success(summary, *warnings[:20])
+
+
+def _import_archive(session: ExchangeSession, name: str) -> HttpResponse:
+    """Unpack the archive (once) and apply each XML file in it, in the archive's order."""
+    catalog.extract_pending(session, folders.run_folder(session.node_id, catalog.run_of(session)))
+    state = session.state or {}
+    if (state.get("zips") or {}).get(name) != "extracted":
+        raise ExchangeError(f"Archive {name} was not uploaded in this exchange session; send it with mode=file first.")
+    members = [m for m in (state.get("zip_members") or {}).get(name, []) if m.lower().endswith(".xml")]
+    if not members:
+        raise ExchangeError(f"Archive {name} contains no XML documents file.")
+    summaries, warnings = [], []
+    for member in members:
+        try:
+            summary, found = _apply(session, member)
+        except CommerceMLError as exc:
+            return failure("\n".join([*summaries, f"{member}: {exc}"]))
+        summaries.append(summary)
+        warnings += found
+    return success(*summaries, *warnings[:20])
+
+
+def _apply(session: ExchangeSession, name: str) -> tuple[str, list[str]]:
+    """Apply one uploaded documents file unless this session already did; returns (summary, warnings).
+
+    Raises :class:`CommerceMLError` (remembered as failed, so a repeat tries again) when the file
+    is malformed; nothing of it is applied then.
+    """
+    session.refresh_from_db(fields=["state"])
     entry = import_entry(session.state or {}, name)
     if entry and entry.get("status") == SUCCESS:
-        return success(entry.get("summary", ""))
+        return entry.get("summary", ""), []
     folder = folders.run_folder(session.node_id, catalog.run_of(session))
     target = resolve_inside(folder, name)
     if not target.is_file():
@@ -137,11 +190,11 @@ def _import(session: ExchangeSession, name: str) -> HttpResponse:
         error = str(exc)
         update_state(session.pk, lambda state: state.setdefault("imports", {}).update(
             {name: {"status": FAILED, "error": error}}))
-        return failure(error)
+        raise
     summary = f"Документы {name} загружены: {result.summary()}"
     update_state(session.pk, lambda state: state.setdefault("imports", {}).update(
         {name: {"status": SUCCESS, "summary": summary, "warnings": result.warnings[:100]}}))
-    return success(summary, *result.warnings[:20])
+    return summary, result.warnings
 
 
 def complete(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
@@ -150,5 +203,5 @@ def complete(request: HttpRequest, session: ExchangeSession) -> HttpResponse:
     return success()
 
 
-HANDLERS = {"init": init, "query": query, "success": confirm, "file": upload, "import": import_file,
+HANDLERS = {"init": init, "query": query, "success": confirm, "info": info, "file": upload, "import": import_file,
             "complete": complete}

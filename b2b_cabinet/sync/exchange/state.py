@@ -8,6 +8,7 @@ another web worker, or a task run by a restarted django-q cluster, sees the same
       "timestamp": 1769527800,                  # sent in checkauth, echoed by 1C in deactivate
       "uploaded": {"import.xml": 1048576},      # bytes written per name in this session
       "zips": {"v8_1A76.zip": "pending"},       # archives waiting to be unpacked / "extracted"
+      "zip_members": {"v8_1A76.zip": ["documents.xml"]},  # what each unpacked archive held
       "imports": {"import.xml": {"status": "success", "run": 12, "queued_at": 1769527900.0,
                                  "started_at": …, "finished_at": …, "error": ""}}
     }

@@ -7,11 +7,13 @@ streams 1C's documents file into :class:`~.records.OrderDocument` records for
 :mod:`b2b_cabinet.sync.orders_import`.
 
 Modules: ``records`` (frozen dataclasses), ``versions`` (which version writes what), ``writer``,
-``reader``, ``names`` (the requisite and operation vocabulary).
+``reader``, ``names`` (the requisite and operation vocabulary), ``reference`` (the ``sale/info``
+answer).
 """
 
 from .reader import read_order_documents
 from .records import ContractorOut, LinkedDocument, OrderDocument, OrderLineIn, OrderLineOut, OrderOut
+from .reference import write_reference
 from .versions import DEFAULT_VERSION, SUPPORTED_VERSIONS, negotiate
 from .writer import write_orders
 
@@ -27,4 +29,5 @@ __all__ = [
     "negotiate",
     "read_order_documents",
     "write_orders",
+    "write_reference",
 ]

@@ -7,6 +7,9 @@ CONTAINER = "Контейнер"
 ORDER_OPERATION = "Заказ товара"
 SHIPMENT_OPERATION = "Отпуск товара"
 PAYMENT_OPERATION = "Выплата безналичных денег"
+INVOICE_OPERATION = "Счет на оплату"
+#: ``ХозОперация`` of each kind of subordinate document we write (values of the 2.10 XSD's ХозОперацияТип).
+LINKED_OPERATIONS = {"invoice": INVOICE_OPERATION, "payment": PAYMENT_OPERATION, "shipment": SHIPMENT_OPERATION}
 
 #: Requisites 1C sends back (1C-Bitrix's loader vocabulary, PROTOCOL §3.7).
 R_STATUS_IDS = ("Статуса заказа ИД", "Статус заказа ИД")  # Bitrix's genitive spelling first
@@ -44,6 +47,10 @@ def linked_kind(operation: str) -> str:
     if operation in SHIPMENT_OPERATIONS:
         return "shipment"
     lowered = operation.lower()
+    if lowered.startswith(("счет", "счёт")):
+        # "Счет на оплату" is a request for money, not money received: its stem "оплат" must not
+        # turn an invoice into a payment.
+        return ""
     if any(stem in lowered for stem in SHIPMENT_STEMS):
         return "shipment"
     if any(stem in lowered for stem in PAYMENT_STEMS):

@@ -42,13 +42,17 @@ class OrderLineOut:
 
 @dataclass(frozen=True, slots=True)
 class LinkedOut:
-    """A payment or shipment sent along an order in 2.10 (``ПодчиненныйДокумент``)."""
+    """An invoice, payment or shipment sent along an order in 2.10 (``ПодчиненныйДокумент``)."""
 
     kind: str  # "payment" | "shipment" | "invoice"
     external_id: str
     number: str
     date: date | datetime | None
     amount: Decimal | None = None
+    currency: str = ""  # the order's when empty
+    due_date: date | None = None  # ``СрокПлатежа`` of an invoice
+    #: ``ЗначенияРеквизитов``: (name, value).
+    requisites: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,17 +131,23 @@ def _line(out: list[str], line: OrderLineOut, version: str) -> None:
 
 
 def _linked(out: list[str], doc: LinkedOut, order: OrderOut) -> None:
-    operation = {"payment": names.PAYMENT_OPERATION, "shipment": names.SHIPMENT_OPERATION}.get(
-        doc.kind, "Счет на оплату")
+    """One ``ПодчиненныйДокумент``, elements in the 2.10 XSD's order."""
     out.append("      <ПодчиненныйДокумент>")
     _el(out, 4, "Ид", doc.external_id)
     _el(out, 4, "Номер", doc.number)
     _el(out, 4, "Дата", _day(doc.date))
-    _el(out, 4, "ХозОперация", operation)
+    _el(out, 4, "ХозОперация", names.LINKED_OPERATIONS[doc.kind])
     _el(out, 4, "Роль", "Продавец")
-    _el(out, 4, "Валюта", order.currency)
+    _el(out, 4, "Валюта", doc.currency or order.currency)
     _el(out, 4, "Курс", "1")
     _el(out, 4, "Сумма", money(doc.amount))
+    if doc.due_date:
+        _el(out, 4, "СрокПлатежа", _day(doc.due_date))
+    if doc.requisites:
+        out.append("        <ЗначенияРеквизитов>")
+        for name, value in doc.requisites:
+            _requisite(out, 5, name, value)
+        out.append("        </ЗначенияРеквизитов>")
     out.append("      </ПодчиненныйДокумент>")
 
 
