@@ -228,8 +228,10 @@ class Importer:
 
     def _offers(self, plan: FilePlan) -> None:
         chunks = self._chunks(plan, "Предложение")
-        known = self._known(plan, chunks, (PRODUCT, VARIANT), HASH_COLUMNS[plan.role])
-        product_ids = self.writer.id_map(PRODUCT) if plan.size > SMALL_FILE else None
+        if plan.size > SMALL_FILE and chunks:
+            known, product_ids = self.writer.offer_keys(HASH_COLUMNS[plan.role])
+        else:
+            known, product_ids = self._known(plan, chunks, (PRODUCT, VARIANT), HASH_COLUMNS[plan.role]), None
         self._state(known)
         sink = OfferSink(self, plan.path, plan.role, known, product_ids, plan.first)
         self._run_chunks(plan, "Предложение", read_offer_chunk, sink, chunks)

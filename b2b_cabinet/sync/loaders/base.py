@@ -77,19 +77,45 @@ class BulkWriter:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def _stream(self, sql: str, params: Sequence = ()) -> Iterable[tuple]:
+        """A query's rows, fetched a few thousand at a time.
+
+        A whole-table ``fetchall`` would be a list of 150,000 tuples next to the dict built from
+        it: memory the process keeps after the list is gone (peak RSS is a target).
+        """
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(5000):
+                yield from rows
+
     def known_digests(self, tables: Sequence[str], column: str) -> dict[str, bytes]:
         """Stored digest in ``column`` of every row of ``tables`` by 1C Ид (big files)."""
         found: dict[str, bytes] = {}
         for table in tables:
-            rows = self.fetch_pairs(
-                f"SELECT external_id, {column} FROM {table} WHERE external_id IS NOT NULL AND {column} IS NOT NULL"
+            found.update(
+                (xid, bytes(value)) for xid, value in self._stream(
+                    f"SELECT external_id, {column} FROM {table} WHERE external_id IS NOT NULL AND {column} IS NOT NULL"
+                )
             )
-            found.update((xid, bytes(value)) for xid, value in rows)
         return found
+
+    def offer_keys(self, column: str) -> tuple[dict[str, bytes], dict[str, int]]:
+        """For a big offers file: stored ``column`` digests of products and variants by Ид, and the
+        primary key of every product by Ид, in one pass per table (a product's Ид string is shared)."""
+        known: dict[str, bytes] = {}
+        ids: dict[str, int] = {}
+        for xid, pk, value in self._stream(
+            f"SELECT external_id, id, {column} FROM {PRODUCT} WHERE external_id IS NOT NULL"
+        ):
+            ids[xid] = pk
+            if value is not None:
+                known[xid] = bytes(value)
+        known.update(self.known_digests((VARIANT,), column))
+        return known, ids
 
     def id_map(self, table: str) -> dict[str, int]:
         """1C Ид → primary key for every row of ``table`` that has an Ид."""
-        return dict(self.fetch_pairs(f"SELECT external_id, id FROM {table} WHERE external_id IS NOT NULL"))
+        return dict(self._stream(f"SELECT external_id, id FROM {table} WHERE external_id IS NOT NULL"))
 
     def _by_ids(self, table: str, column: str, external_ids: Sequence[str]) -> list[tuple]:
         """(Ид, ``column``) of the rows with the given Ид whose ``column`` is set, 500 Ид a query."""

@@ -33,7 +33,7 @@ class SQLiteWriter(BulkWriter):
         connection.ensure_connection()
         self.raw = connection.connection
         # A bigger page cache keeps the indexes of a 150k-product catalogue in memory during the run.
-        self.raw.execute("PRAGMA cache_size=-65536")
+        self.raw.execute("PRAGMA cache_size=-32768")
         self.stamp = self.now.replace(tzinfo=None).isoformat(sep=" ")
 
     def _many(self, sql: str, rows: Iterable) -> None:
