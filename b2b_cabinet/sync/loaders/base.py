@@ -146,8 +146,12 @@ class BulkWriter:
                 )
 
     # -- writes (vendor specific) ----------------------------------------------------------------
-    def upsert_products(self, rows: list[tuple]) -> None:
-        """Insert or update products; ``rows`` follow :data:`PRODUCT_COLUMNS`."""
+    def upsert_products(self, rows: list[tuple], *, new: bool = False) -> None:
+        """Insert or update products; ``rows`` follow :data:`PRODUCT_COLUMNS`.
+
+        ``new``: the caller holds no digest for any of them, so they are probably new (a hint a
+        writer may use for a cheaper insert; rows that exist are updated all the same).
+        """
         raise NotImplementedError
 
     def upsert_variants(self, rows: list[tuple]) -> None:

@@ -62,7 +62,7 @@ class PostgresWriter(BulkWriter):
         self._copy(table, ("product_id", "variant_id"), owners)
         return table
 
-    def upsert_products(self, rows: list[tuple]) -> None:
+    def upsert_products(self, rows: list[tuple], *, new: bool = False) -> None:
         rows = last_by(rows, 1)
         table = self._temp("b2b_tmp_product", f"AS SELECT {', '.join(PRODUCT_COLUMNS)} FROM {PRODUCT} WITH NO DATA")
         self._copy(table, PRODUCT_COLUMNS, rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .base import (
     DIGESTS,
@@ -39,16 +39,33 @@ class SQLiteWriter(BulkWriter):
     def _many(self, sql: str, rows: Iterable) -> None:
         self.raw.executemany(sql, rows)
 
-    def upsert_products(self, rows: list[tuple]) -> None:
+    def _upsert(self, table: str, columns: Sequence[str], rows: list[tuple], conflict: str) -> None:
+        """``INSERT ... ON CONFLICT ...`` of every row; ``conflict`` is the ``ON CONFLICT`` clause."""
+        if rows:
+            self._many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))}) {conflict}", rows)
+
+    def _insert_or_upsert(self, table: str, columns: Sequence[str], rows: list[tuple], conflict: str) -> None:
+        """Insert rows the caller believes new; when some exist after all, upsert every one of them.
+
+        A plain insert costs a third of an upsert on SQLite (14 against 45 µs a product row, measured),
+        and on a first import nearly every row is new. ``OR IGNORE`` skips a row that exists (or that
+        breaks a NOT NULL or CHECK constraint): the count tells, and the upsert then writes them all,
+        or raises that constraint's error.
+        """
+        if not rows:
+            return
+        head = f"INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})"
+        if self._count(f"INSERT OR IGNORE {head}", rows) < len(rows):
+            self._many(f"INSERT {head} {conflict}", rows)
+
+    def upsert_products(self, rows: list[tuple], *, new: bool = False) -> None:
         rows = last_by(rows, 1)
         columns = (*PRODUCT_COLUMNS, *PRODUCT_INSERT_ONLY)
         updates = ", ".join(f"{c}=excluded.{c}" for c in (*PRODUCT_COLUMNS[1:], "updated_at"))
-        sql = (
-            f"INSERT INTO {PRODUCT} ({', '.join(columns)}) VALUES ({_marks(len(columns))}) "
-            f"ON CONFLICT(external_id) WHERE external_id IS NOT NULL DO UPDATE SET {updates}"
-        )
+        conflict = f"ON CONFLICT(external_id) WHERE external_id IS NOT NULL DO UPDATE SET {updates}"
         extra = ("", self.stamp, self.stamp)
-        self._many(sql, (row + extra for row in rows))
+        write = self._insert_or_upsert if new else self._upsert
+        write(PRODUCT, columns, [row + extra for row in rows], conflict)
 
     def upsert_variants(self, rows: list[tuple]) -> None:
         rows = last_by(rows, 1)
@@ -77,17 +94,18 @@ class SQLiteWriter(BulkWriter):
         updated = self._count(
             f"UPDATE {PRICE} SET {values} WHERE product_id = ? AND price_type_id = ? AND variant_id IS NULL", plain
         ) + self._count(f"UPDATE {PRICE} SET {values} WHERE variant_id = ? AND price_type_id = ?", variant)
+        write = self._insert_or_upsert
         if updated < len(again):
-            new = rows  # a price type this offer did not have before: the upsert adds it
+            new, write = rows, self._upsert  # a price type this offer did not have before: the upsert adds it
         self._delete_unlisted_prices(owners, again)
-        insert = f"INSERT INTO {PRICE} ({', '.join(PRICE_COLUMNS)}) VALUES ({_marks(len(PRICE_COLUMNS))}) "
         updates = "value=excluded.value, currency=excluded.currency, unit_ratio=excluded.unit_ratio, " \
                   "min_quantity=excluded.min_quantity"
-        # Upserts, not plain inserts: a prices file may follow an offers file whose digest was stored elsewhere.
-        self._many(insert + f"ON CONFLICT(product_id, price_type_id) WHERE variant_id IS NULL DO UPDATE SET {updates}",
-                   [r for r in new if r[1] is None])
-        self._many(insert + f"ON CONFLICT(variant_id, price_type_id) WHERE variant_id IS NOT NULL DO UPDATE SET "
-                   f"{updates}", [r for r in new if r[1] is not None])
+        # New offers' prices may exist all the same: a prices file may follow an offers file whose
+        # digest was stored elsewhere; _insert_or_upsert then upserts.
+        write(PRICE, PRICE_COLUMNS, [r for r in new if r[1] is None],
+              f"ON CONFLICT(product_id, price_type_id) WHERE variant_id IS NULL DO UPDATE SET {updates}")
+        write(PRICE, PRICE_COLUMNS, [r for r in new if r[1] is not None],
+              f"ON CONFLICT(variant_id, price_type_id) WHERE variant_id IS NOT NULL DO UPDATE SET {updates}")
 
     def _count(self, sql: str, rows: list[tuple]) -> int:
         """``executemany`` that returns how many rows the statements changed in all."""
@@ -120,18 +138,16 @@ class SQLiteWriter(BulkWriter):
         updated = self._count(
             f"UPDATE {STOCK} SET {values} WHERE product_id = ? AND warehouse_id = ? AND variant_id IS NULL", plain
         ) + self._count(f"UPDATE {STOCK} SET {values} WHERE variant_id = ? AND warehouse_id = ?", variant_rows)
+        write = self._insert_or_upsert
         if updated < len(again):
-            new = rows  # a warehouse this offer had no stock line on: the upsert adds it
+            new, write = rows, self._upsert  # a warehouse this offer had no stock line on: the upsert adds it
         columns = (*STOCK_COLUMNS, "reserved")
         updates = "on_hand=excluded.on_hand, in_transit=excluded.in_transit, expected_at=excluded.expected_at, " \
                   "synced_run=excluded.synced_run"
-        insert = f"INSERT INTO {STOCK} ({', '.join(columns)}) VALUES ({_marks(len(columns))}) "
-        plain = [(*row, 0) for row in new if row[1] is None]
-        variant = [(*row, 0) for row in new if row[1] is not None]
-        plain_target = "(product_id, warehouse_id) WHERE variant_id IS NULL"
-        variant_target = "(variant_id, warehouse_id) WHERE variant_id IS NOT NULL"
-        self._many(insert + f"ON CONFLICT{plain_target} DO UPDATE SET {updates}", plain)
-        self._many(insert + f"ON CONFLICT{variant_target} DO UPDATE SET {updates}", variant)
+        write(STOCK, columns, [(*row, 0) for row in new if row[1] is None],
+              f"ON CONFLICT(product_id, warehouse_id) WHERE variant_id IS NULL DO UPDATE SET {updates}")
+        write(STOCK, columns, [(*row, 0) for row in new if row[1] is not None],
+              f"ON CONFLICT(variant_id, warehouse_id) WHERE variant_id IS NOT NULL DO UPDATE SET {updates}")
         zero = "SET on_hand = 0, in_transit = 0, expected_at = NULL"
         self._many(
             f"UPDATE {STOCK} {zero} WHERE product_id = ? AND variant_id IS NULL AND synced_run <> ?",
