@@ -11,6 +11,7 @@ from b2b_cabinet.models import (
     Category,
     ImportIssue,
     ImportRun,
+    OfferState,
     Price,
     Product,
     ProductImage,
@@ -405,3 +406,38 @@ def test_prices_and_stock_of_an_offer_read_again_follow_its_new_price_types_and_
     run = run_import(info.offers_path)
     assert sorted(product.prices.values_list("price_type__external_id", flat=True)) == sorted(types)
     assert product.stock_levels.get(warehouse=stocked.warehouse).on_hand == stocked.on_hand
+
+
+def test_a_variant_dropped_by_a_full_offers_file_comes_back_when_1c_lists_it_again(tmp_path):
+    run_import(FIXTURES / "v205_import.xml", FIXTURES / "v205_offers.xml")
+    text = (FIXTURES / "v205_offers.xml").read_text(encoding="utf-8")
+    start = text.index("<Предложение>")
+    end = text.index("</Предложение>", start) + len("</Предложение>")
+    without = tmp_path / "offers.xml"
+    without.write_text(text[:start] + text[end:], encoding="utf-8")
+    variant = ProductVariant.objects.get(external_id="prod-drill#char-red")
+    assert variant.is_active and variant.offer_states.get().offer_hash is not None
+
+    run = run_import(without)
+    variant.refresh_from_db()
+    assert run.deactivated == 1 and not variant.is_active
+    assert variant.offer_states.get().offer_hash is None  # its unchanged bytes must be read again
+
+    run = run_import(FIXTURES / "v205_offers.xml")
+    variant.refresh_from_db()
+    assert run.status == ImportRun.Status.SUCCESS and variant.is_active
+
+
+def test_an_offers_file_keeps_totals_in_offer_states_and_never_rewrites_product_rows(package, tmp_path):
+    spec, info = package
+    run_import(info.import_path, info.offers_path)
+    products_before = catalogue_snapshot()["Product"]
+    states_before = dict(OfferState.objects.values_list("external_id", "quantity"))
+    changed = write_offers_changed(tmp_path / "changed", spec)
+
+    run_import(changed.offers_path)
+
+    assert catalogue_snapshot()["Product"] == products_before
+    states = dict(OfferState.objects.values_list("external_id", "quantity"))
+    assert states.keys() == states_before.keys() == set(info.product_ids)
+    assert states != states_before and all(quantity is not None for quantity in states.values())

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from .base import (
     DIGESTS,
     HASH_COLUMNS,
+    OFFER_STATE,
+    OFFER_STATE_COLUMNS,
     PRICE,
     PRICE_COLUMNS,
     PRODUCT,
@@ -158,26 +160,24 @@ class SQLiteWriter(BulkWriter):
             [(v, self.run_id) for _p, v in owners if v is not None],
         )
 
-    def set_offer_state(self, role: str, rows: list[tuple], stale: str = "") -> None:
+    def set_offer_state(self, role: str, rows: list[tuple], stale: str = "", *, new: bool = False) -> None:
         column = HASH_COLUMNS[role]
-        quantity = ", quantity = COALESCE(?, quantity)"
-        self._many(
-            f"UPDATE {PRODUCT} SET {column} = ?{stale}{quantity} WHERE id = ?",
-            [(digest, qty, p) for digest, qty, p, v in rows if v is None],
+        conflict = (
+            f"ON CONFLICT(external_id) DO UPDATE SET product_id = excluded.product_id, "
+            f"variant_id = excluded.variant_id, {column} = excluded.{column}{stale}, "
+            f"quantity = COALESCE(excluded.quantity, quantity)"
         )
-        self._many(
-            f"UPDATE {VARIANT} SET {column} = ?{stale}{quantity} WHERE id = ?",
-            [(digest, qty, v) for digest, qty, _p, v in rows if v is not None],
-        )
+        write = self._insert_or_upsert if new else self._upsert
+        write(OFFER_STATE, (*OFFER_STATE_COLUMNS, column), last_by(rows, 1), conflict)
 
-    def deactivate_missing(self, table: str, seen: Iterable[str]) -> int:
+    def _deactivate_missing(self, table: str, seen: Iterable[str]) -> list[int]:
         raw = self.raw
         raw.execute("CREATE TEMP TABLE IF NOT EXISTS b2b_seen (external_id TEXT PRIMARY KEY) WITHOUT ROWID")
         raw.execute("DELETE FROM temp.b2b_seen")
         raw.executemany("INSERT OR IGNORE INTO temp.b2b_seen VALUES (?)", ((x,) for x in seen))
-        cursor = raw.execute(
+        pks = [pk for (pk,) in raw.execute(
             f"UPDATE {table} SET is_active = 0, {DIGESTS[table]} WHERE is_active AND external_id IS NOT NULL "
-            f"AND external_id NOT IN (SELECT external_id FROM temp.b2b_seen)"
-        )
+            f"AND external_id NOT IN (SELECT external_id FROM temp.b2b_seen) RETURNING id"
+        ).fetchall()]
         raw.execute("DELETE FROM temp.b2b_seen")
-        return cursor.rowcount
+        return pks
