@@ -167,8 +167,18 @@ class SQLiteWriter(BulkWriter):
             f"variant_id = excluded.variant_id, {column} = excluded.{column}{stale}, "
             f"quantity = COALESCE(excluded.quantity, quantity)"
         )
+        rows = last_by(rows, 1)
+        if not new:
+            # Offers read before: a plain UPDATE by Ид costs a fraction of the upsert; the count
+            # tells whether some state was missing after all.
+            # An Ид always names the same product or variant (deleting one deletes its state).
+            params = [(digest, quantity, xid) for xid, _product, _variant, quantity, digest in rows]
+            sql = (f"UPDATE {OFFER_STATE} SET {column} = ?{stale}, quantity = COALESCE(?, quantity) "
+                   f"WHERE external_id = ?")
+            if self._count(sql, params) == len(rows):
+                return
         write = self._insert_or_upsert if new else self._upsert
-        write(OFFER_STATE, (*OFFER_STATE_COLUMNS, column), last_by(rows, 1), conflict)
+        write(OFFER_STATE, (*OFFER_STATE_COLUMNS, column), rows, conflict)
 
     def _deactivate_missing(self, table: str, seen: Iterable[str]) -> list[int]:
         raw = self.raw
