@@ -149,6 +149,8 @@ class PostgresWriter(BulkWriter):
         )
 
     def set_offer_state(self, role: str, rows: list[tuple], stale: str = "", *, new: bool = False) -> None:
+        if not rows:
+            return
         column = HASH_COLUMNS[role]
         columns = (*OFFER_STATE_COLUMNS, column)
         table = self._temp(
