@@ -14,7 +14,8 @@ in the same run:
 * ``peak_rss_mb``: the largest resident set of any process of the import (main or worker).
 
 Each database is measured in its own child process; PostgreSQL uses a fresh database on
-``--pg-url`` (default ``postgres://postgres@127.0.0.1:5432/postgres``), dropped afterwards.
+``--pg-url`` (default ``postgres://postgres@127.0.0.1:5432/postgres``), named by ``--pg-database``
+(default ``b2b_import_bench_<pid>``) and dropped afterwards.
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the generated package here and reuse it")
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--pg-database", help="name of the scratch database (default b2b_import_bench_<pid>)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -141,7 +143,7 @@ def main() -> None:
         else:
             import psycopg
 
-            name = f"b2b_import_bench_{os.getpid()}"
+            name = args.pg_database or f"b2b_import_bench_{os.getpid()}"
             with psycopg.connect(args.pg_url, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {name}")
                 conn.execute(f"CREATE DATABASE {name}")

@@ -13,7 +13,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "commerceml"
 
 CATALOGUE_MODELS = (
     m.Category, m.Brand, m.Producer, m.Unit, m.Property, m.PropertyValue, m.PriceType, m.Warehouse, m.Product,
-    m.ProductVariant, m.Price, m.StockLevel, m.ProductImage,
+    m.ProductVariant, m.Price, m.StockLevel, m.ProductImage, m.OfferState,
 )
 
 
@@ -39,9 +39,11 @@ def catalogue_content() -> dict:
     return {
         "products": sorted(map(repr, m.Product.objects.values_list(
             "external_id", "sku", "name", "category_id", "brand_id", "unit_ratio", "vat_rate", "barcode", "properties",
-            "requisites", "is_active", "quantity"))),
+            "requisites", "is_active"))),
         "variants": sorted(map(repr, m.ProductVariant.objects.values_list(
-            "external_id", "product__external_id", "name", "characteristics", "is_active", "quantity"))),
+            "external_id", "product__external_id", "name", "characteristics", "is_active"))),
+        "totals": sorted(map(repr, m.OfferState.objects.values_list(
+            "external_id", "product__external_id", "variant__external_id", "quantity"))),
         "prices": sorted(map(repr, m.Price.objects.values_list(
             "product__external_id", "variant__external_id", "price_type_id", "value", "currency"))),
         "stock": sorted(map(repr, m.StockLevel.objects.values_list(

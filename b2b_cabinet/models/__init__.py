@@ -13,6 +13,7 @@ from .carts import Cart, CartLine, SavedList, SavedListLine
 from .catalog import (
     Brand,
     Category,
+    OfferState,
     Producer,
     Product,
     ProductImage,
@@ -114,6 +115,7 @@ __all__ = [
     "MutualSettlement",
     "Notification",
     "NotificationPreference",
+    "OfferState",
     "OnlinePayment",
     "Order",
     "OrderCounter",

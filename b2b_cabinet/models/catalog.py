@@ -224,15 +224,9 @@ class Product(ExternalIdMixin, TimestampedMixin):
     properties = models.JSONField(_("properties"), default=dict, blank=True)
     requisites = models.JSONField(_("requisites"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    quantity = models.DecimalField(
-        _("total stock"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False,
-        help_text=_("Total quantity as 1C reports it, when it sends no stock per warehouse."),
-    )
-    # Digests of the 1C elements last imported, so an unchanged product or offer is skipped.
+    # Digest of the 1C element last imported, so an unchanged product is skipped. The offer's
+    # digests and total live in the narrow OfferState: offers never rewrite this wide row.
     content_hash = models.BinaryField(max_length=16, null=True, editable=False)
-    offer_hash = models.BinaryField(max_length=16, null=True, editable=False)
-    prices_hash = models.BinaryField(max_length=16, null=True, editable=False)
-    stock_hash = models.BinaryField(max_length=16, null=True, editable=False)
     editorial_description = models.TextField(
         _("editorial description"), blank=True, help_text=_("Written in Wagtail; a 1C import never changes it.")
     )
@@ -274,12 +268,7 @@ class ProductVariant(ExternalIdMixin):
     barcode = models.CharField(_("barcode"), max_length=64, blank=True)
     characteristics = models.JSONField(_("characteristics"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    quantity = models.DecimalField(_("total stock"), max_digits=14, decimal_places=3, null=True, blank=True,
-                                   editable=False)
     content_hash = models.BinaryField(max_length=16, null=True, editable=False)
-    offer_hash = models.BinaryField(max_length=16, null=True, editable=False)
-    prices_hash = models.BinaryField(max_length=16, null=True, editable=False)
-    stock_hash = models.BinaryField(max_length=16, null=True, editable=False)
 
     class Meta:
         verbose_name = _("product variant")
@@ -289,6 +278,37 @@ class ProductVariant(ExternalIdMixin):
 
     def __str__(self):
         return self.name
+
+
+class OfferState(models.Model):
+    """What the 1C import last read of one offer (``Предложение``) of a product or variant.
+
+    A narrow row of its own, so the offers, prices and rests files, which 1C sends far more often
+    than the goods, update digests and totals here instead of rewriting the wide product row (and,
+    on PostgreSQL, every index of it). The digests only let an unchanged offer be skipped: losing
+    them costs one full re-read, never data.
+    """
+
+    external_id = models.CharField(_("1C ID"), max_length=100, unique=True)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="offer_states")
+    variant = models.ForeignKey(
+        ProductVariant, null=True, blank=True, on_delete=models.CASCADE, related_name="offer_states"
+    )
+    quantity = models.DecimalField(
+        _("total stock"), max_digits=14, decimal_places=3, null=True, blank=True,
+        help_text=_("Total quantity as 1C reports it, when it sends no stock per warehouse."),
+    )
+    # Digests of the offers, prices and rests elements last imported (see HASH_COLUMNS of the sync loaders).
+    offer_hash = models.BinaryField(max_length=16, null=True)
+    prices_hash = models.BinaryField(max_length=16, null=True)
+    stock_hash = models.BinaryField(max_length=16, null=True)
+
+    class Meta:
+        verbose_name = _("1C offer state")
+        verbose_name_plural = _("1C offer states")
+
+    def __str__(self):
+        return self.external_id
 
 
 def product_image_path(instance: "ProductImage", filename: str) -> str:

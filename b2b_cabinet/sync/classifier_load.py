@@ -28,6 +28,7 @@ class ClassifierLoader:
         #: Groups, properties or values were added or renamed (what product rows are built from).
         self.changed_names = False
         self._slugs: set[str] | None = None
+        self._groups: dict[str, tuple[int, dict]] | None = None  # Ид -> (pk, stored values)
         self._properties: dict[str, Property] | None = None
         self._values: dict[str, str] = {}
 
@@ -36,8 +37,8 @@ class ClassifierLoader:
         touched_groups = False
         for record in records:
             if isinstance(record, GroupRecord):
-                self._group(record)
-                touched_groups = True
+                # Paths are rebuilt only when the tree changed: a delta repeats it unchanged.
+                touched_groups = self._group(record) or touched_groups
             elif isinstance(record, PropertyRecord):
                 self._property(record)
             elif isinstance(record, PriceTypeRecord):
@@ -60,25 +61,34 @@ class ClassifierLoader:
         self._slugs.add(slug)
         return slug
 
-    def _group(self, record: GroupRecord) -> None:
-        category = Category.objects.filter(external_id=record.external_id).first()
-        parent_id = (
-            Category.objects.filter(external_id=record.parent_id).values_list("pk", flat=True).first()
-            if record.parent_id
-            else None
-        )
-        values = {"name": record.name[:255], "parent_id": parent_id, "position": record.position,
-                  "is_active": not record.deleted}
-        if category is None:
+    def _group(self, record: GroupRecord) -> bool:
+        """Create or update the group's category; True if it changed."""
+        if self._groups is None:
+            # One query for every group instead of two per group: a delta repeats the whole tree.
+            self._groups = {
+                xid: (pk, {"name": name, "parent_id": parent, "position": position, "is_active": active})
+                for pk, xid, name, parent, position, active in Category.objects.exclude(external_id=None)
+                .values_list("pk", "external_id", "name", "parent_id", "position", "is_active")
+            }
+        parent = self._groups.get(record.parent_id) if record.parent_id else None
+        values = {"name": record.name[:255], "parent_id": parent[0] if parent else None,
+                  "position": record.position, "is_active": not record.deleted}
+        stored = self._groups.get(record.external_id)
+        if stored is None:
             # Bulk path: save() would recompute paths row by row; rebuild_category_paths() does it once.
-            Category.objects.bulk_create(
+            [category] = Category.objects.bulk_create(
                 [Category(external_id=record.external_id, slug=self._unique_slug(record.name), **values)]
             )
+            self._groups[record.external_id] = (category.pk, values)
             self.changed += 1
             self.changed_names = True
-        elif any(getattr(category, k) != v for k, v in values.items()):
-            Category.objects.filter(pk=category.pk).update(**values)
+            return True
+        if stored[1] != values:
+            Category.objects.filter(pk=stored[0]).update(**values)
+            self._groups[record.external_id] = (stored[0], values)
             self.changed += 1
+            return True
+        return False
 
     def _property(self, record: PropertyRecord) -> None:
         if self._properties is None:

@@ -1,4 +1,4 @@
-"""Writing offer rows: variants, prices, stock per warehouse, goods in transit, offer digests."""
+"""Writing offer rows: variants, prices, stock per warehouse, goods in transit, offer states (digests, totals)."""
 
 from __future__ import annotations
 
@@ -91,13 +91,14 @@ class OfferSink:
         return existing
 
     def _write(self, rows: list[tuple], products: dict[str, int], variants: dict[str, int], known) -> None:
-        price_owners, prices, stock_owners, stocks, states, inactive = [], [], [], [], [], []
+        price_owners, prices, stock_owners, stocks, inactive = [], [], [], [], []
+        states: tuple[list, list] = ([], [])  # of offers read before, of new ones
         for (xid, product_xid, variant_xid, _name, _sku, _barcode, _chars, offer_prices, quantity, offer_stocks,
              transit, active, digest, line) in rows:  # fmt: skip
             owner = (products[product_xid], variants.get(xid) if variant_xid else None)
             # Only offers read before can have prices or stock rows to remove; new ones skip that work.
             existing = xid in known
-            states.append((digest, quantity, *owner))
+            states[not existing].append((xid, *owner, quantity, digest))
             if not active and owner[1] is None:
                 inactive.append(owner[0])
             if offer_prices is not None:
@@ -121,7 +122,8 @@ class OfferSink:
             self.writer.replace_prices(price_owners, prices)
         if stocks or stock_owners:
             self.writer.upsert_stock(stock_owners, stocks)
-        self.writer.set_offer_state(self.role, states, self.stale)
+        self.writer.set_offer_state(self.role, states[0], self.stale)
+        self.writer.set_offer_state(self.role, states[1], self.stale, new=True)
         if inactive:
             self.importer.deactivate_products(inactive)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -21,6 +22,29 @@ def worker_count() -> int:
     return max(1, min(cpus, 4))
 
 
+_frozen = 0
+
+
+@contextmanager
+def frozen_heap():
+    """Keep every object that exists now out of the garbage collector's walks until the outermost exit.
+
+    An import holds large, long-lived, acyclic maps (stored digests, primary keys, the Ид seen); a
+    full collection would walk all of them again and again while rows are written, and in a
+    forked worker every walk writes to each object's header, copying the parent's heap page by
+    page. Nested entries freeze what was created since.
+    """
+    global _frozen
+    gc.freeze()
+    _frozen += 1
+    try:
+        yield
+    finally:
+        _frozen -= 1
+        if not _frozen:
+            gc.unfreeze()
+
+
 @contextmanager
 def chunk_pool(size: int):
     """A fork-based process pool, or None when one process is enough.
@@ -31,13 +55,18 @@ def chunk_pool(size: int):
     if size <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    pool = multiprocessing.get_context("fork").Pool(size)
+    with frozen_heap():
+        pool = multiprocessing.get_context("fork").Pool(size, initializer=_worker_start)
     try:
         yield pool
     finally:
         pool.terminate()
         pool.join()
 
+
+def _worker_start() -> None:
+    """A worker makes many small acyclic objects per record: collect young objects less often."""
+    gc.set_threshold(50_000, 20, 100)
 
 def ordered_map(pool, function: Callable, items: Sequence) -> Iterator:
     """``map(function, items)`` on ``pool`` in order, keeping at most :data:`WINDOW` results pending."""

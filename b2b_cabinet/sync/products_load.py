@@ -38,7 +38,7 @@ class ProductSink:
         self.counts.items += len(result.seen)
         self.counts.unchanged += result.unchanged
         rows, known = result.rows, self.known
-        products, variants, images = [], [], []
+        products, fresh, variants, images = [], [], [], []
         for row in rows:
             xid = row[0]
             if xid in known:
@@ -48,12 +48,14 @@ class ProductSink:
             if "#" in xid:
                 variants.append(row)
                 continue
-            products.append(self._product_row(row))
+            (products if xid in known else fresh).append(self._product_row(row))
             if row[17] or xid in known:
                 # A changed product's pictures are replaced; an empty list removes the old ones.
                 images.append((xid, row[17], row[18]))
         if products:
             self.writer.upsert_products(products)
+        if fresh:
+            self.writer.upsert_products(fresh, new=True)
         if variants:
             self._write_variants(variants)
         if images:

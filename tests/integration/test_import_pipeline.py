@@ -11,6 +11,7 @@ from b2b_cabinet.models import (
     Category,
     ImportIssue,
     ImportRun,
+    OfferState,
     Price,
     Product,
     ProductImage,
@@ -367,3 +368,76 @@ def test_an_unchanged_offers_file_after_a_prices_file_restores_its_own_prices(pa
     run_import(info.offers_path)
 
     assert sorted(Price.objects.values_list("value", flat=True)) == original
+
+
+def _first_offer_edited(source, target, edit):
+    """A copy of an offers file whose first ``Предложение`` went through ``edit``."""
+    text = source.read_text(encoding="utf-8")
+    start = text.index("<Предложение>")
+    end = text.index("</Предложение>", start)
+    target.write_text(text[:start] + edit(text[start:end]) + text[end:], encoding="utf-8")
+    return target
+
+
+def test_prices_and_stock_of_an_offer_read_again_follow_its_new_price_types_and_warehouses(package, tmp_path):
+    _spec, info = package
+    run_import(info.import_path, info.offers_path)
+    product = Product.objects.get(external_id=info.product_ids[0])
+    types = list(product.prices.order_by("price_type_id").values_list("price_type__external_id", flat=True))
+    stocked = product.stock_levels.filter(on_hand__gt=0).select_related("warehouse").first()
+    others = sorted(Price.objects.exclude(product=product).values_list("product_id", "price_type_id", "value"))
+
+    def drop_a_price_and_a_warehouse(offer):
+        offer = re.sub(rf"<Цена>(?:(?!</Цена>).)*{types[1]}.*?</Цена>", "", offer, count=1, flags=re.S)
+        offer = re.sub(rf'<Склад ИдСклада="{stocked.warehouse.external_id}"[^>]*/>', "", offer)
+        return offer.replace("<ЦенаЗаЕдиницу>", "<ЦенаЗаЕдиницу>1")
+
+    fewer = _first_offer_edited(info.offers_path, tmp_path / "offers.xml", drop_a_price_and_a_warehouse)
+    run = run_import(fewer)
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    assert run.updated == 1
+    kept = dict(product.prices.values_list("price_type__external_id", "value"))
+    assert sorted(kept) == sorted([types[0], types[2]]) and all(value >= 1000 for value in kept.values())
+    assert product.stock_levels.get(warehouse=stocked.warehouse).on_hand == 0
+    assert sorted(Price.objects.exclude(product=product).values_list("product_id", "price_type_id", "value")) == others
+
+    # The price type comes back: the offer gains a price row again.
+    run = run_import(info.offers_path)
+    assert sorted(product.prices.values_list("price_type__external_id", flat=True)) == sorted(types)
+    assert product.stock_levels.get(warehouse=stocked.warehouse).on_hand == stocked.on_hand
+
+
+def test_a_variant_dropped_by_a_full_offers_file_comes_back_when_1c_lists_it_again(tmp_path):
+    run_import(FIXTURES / "v205_import.xml", FIXTURES / "v205_offers.xml")
+    text = (FIXTURES / "v205_offers.xml").read_text(encoding="utf-8")
+    start = text.index("<Предложение>")
+    end = text.index("</Предложение>", start) + len("</Предложение>")
+    without = tmp_path / "offers.xml"
+    without.write_text(text[:start] + text[end:], encoding="utf-8")
+    variant = ProductVariant.objects.get(external_id="prod-drill#char-red")
+    assert variant.is_active and variant.offer_states.get().offer_hash is not None
+
+    run = run_import(without)
+    variant.refresh_from_db()
+    assert run.deactivated == 1 and not variant.is_active
+    assert variant.offer_states.get().offer_hash is None  # its unchanged bytes must be read again
+
+    run = run_import(FIXTURES / "v205_offers.xml")
+    variant.refresh_from_db()
+    assert run.status == ImportRun.Status.SUCCESS and variant.is_active
+
+
+def test_an_offers_file_keeps_totals_in_offer_states_and_never_rewrites_product_rows(package, tmp_path):
+    spec, info = package
+    run_import(info.import_path, info.offers_path)
+    products_before = catalogue_snapshot()["Product"]
+    states_before = dict(OfferState.objects.values_list("external_id", "quantity"))
+    changed = write_offers_changed(tmp_path / "changed", spec)
+
+    run_import(changed.offers_path)
+
+    assert catalogue_snapshot()["Product"] == products_before
+    states = dict(OfferState.objects.values_list("external_id", "quantity"))
+    assert states.keys() == states_before.keys() == set(info.product_ids)
+    assert states != states_before and all(quantity is not None for quantity in states.values())

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from b2b_cabinet.models import Price, Product, ProductVariant, StockLevel
+from b2b_cabinet.models import OfferState, Price, Product, ProductVariant, StockLevel
 
 PRODUCT = Product._meta.db_table
 VARIANT = ProductVariant._meta.db_table
 PRICE = Price._meta.db_table
 STOCK = StockLevel._meta.db_table
+OFFER_STATE = OfferState._meta.db_table
 
 #: Product columns the importer owns. Editorial fields are not here, so an import never touches them.
 PRODUCT_COLUMNS = (
@@ -24,12 +25,13 @@ VARIANT_COLUMNS = ("external_id", "product_id", "name", "sku", "barcode", "chara
 PRICE_COLUMNS = ("product_id", "variant_id", "price_type_id", "value", "currency", "unit_ratio", "min_quantity")
 STOCK_COLUMNS = ("product_id", "variant_id", "warehouse_id", "on_hand", "in_transit", "expected_at", "synced_run")
 #: Digests forgotten when a full upload deactivates a row: if 1C lists it again, even with the very
-#: same bytes, it is read again and comes back active.
-DIGESTS = {
-    PRODUCT: "content_hash = NULL, offer_hash = NULL, prices_hash = NULL, stock_hash = NULL",
-    VARIANT: "content_hash = NULL, offer_hash = NULL, prices_hash = NULL, stock_hash = NULL",
-}
-#: Which hash column records an offers file, by what the file carries.
+#: same bytes, it is read again and comes back active (the offer digests of the row too, see
+#: :meth:`BulkWriter.forget_offer_digests`).
+DIGESTS = {PRODUCT: "content_hash = NULL", VARIANT: "content_hash = NULL"}
+OFFER_DIGESTS = "offer_hash = NULL, prices_hash = NULL, stock_hash = NULL"
+#: Offer state columns, in the order of :meth:`BulkWriter.set_offer_state` rows.
+OFFER_STATE_COLUMNS = ("external_id", "product_id", "variant_id", "quantity")
+#: Which :class:`~b2b_cabinet.models.OfferState` digest records an offers file, by what the file carries.
 HASH_COLUMNS = {"offers": "offer_hash", "prices": "prices_hash", "rests": "stock_hash"}
 
 
@@ -77,19 +79,39 @@ class BulkWriter:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def _stream(self, sql: str, params: Sequence = ()) -> Iterable[tuple]:
+        """A query's rows, fetched a few thousand at a time.
+
+        A whole-table ``fetchall`` would be a list of 150,000 tuples next to the dict built from
+        it: memory the process keeps after the list is gone (peak RSS is a target).
+        """
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(5000):
+                yield from rows
+
     def known_digests(self, tables: Sequence[str], column: str) -> dict[str, bytes]:
         """Stored digest in ``column`` of every row of ``tables`` by 1C Ид (big files)."""
         found: dict[str, bytes] = {}
         for table in tables:
-            rows = self.fetch_pairs(
-                f"SELECT external_id, {column} FROM {table} WHERE external_id IS NOT NULL AND {column} IS NOT NULL"
+            found.update(
+                (xid, bytes(value)) for xid, value in self._stream(
+                    f"SELECT external_id, {column} FROM {table} WHERE external_id IS NOT NULL AND {column} IS NOT NULL"
+                )
             )
-            found.update((xid, bytes(value)) for xid, value in rows)
         return found
+
+    def offer_keys(self, column: str) -> tuple[dict[str, bytes], dict[str, int]]:
+        """For a big offers file: the stored ``column`` digest of every offer by Ид, and the primary
+        key of every product by Ид (read from the Ид index, not the wide rows)."""
+        known = {xid: bytes(value) for xid, value in self._stream(
+            f"SELECT external_id, {column} FROM {OFFER_STATE} WHERE {column} IS NOT NULL"
+        )}
+        return known, self.id_map(PRODUCT)
 
     def id_map(self, table: str) -> dict[str, int]:
         """1C Ид → primary key for every row of ``table`` that has an Ид."""
-        return dict(self.fetch_pairs(f"SELECT external_id, id FROM {table} WHERE external_id IS NOT NULL"))
+        return dict(self._stream(f"SELECT external_id, id FROM {table} WHERE external_id IS NOT NULL"))
 
     def _by_ids(self, table: str, column: str, external_ids: Sequence[str]) -> list[tuple]:
         """(Ид, ``column``) of the rows with the given Ид whose ``column`` is set, 500 Ид a query."""
@@ -114,14 +136,24 @@ class BulkWriter:
         """Make the next import read every product and offer again (the classifier changed)."""
         with self.connection.cursor() as cursor:
             for table in (PRODUCT, VARIANT):
-                cursor.execute(
-                    f"UPDATE {table} SET content_hash = NULL, offer_hash = NULL "
-                    f"WHERE content_hash IS NOT NULL OR offer_hash IS NOT NULL"
-                )
+                cursor.execute(f"UPDATE {table} SET content_hash = NULL WHERE content_hash IS NOT NULL")
+            cursor.execute(f"UPDATE {OFFER_STATE} SET offer_hash = NULL WHERE offer_hash IS NOT NULL")
+
+    def forget_offer_digests(self, table: str, pks: Sequence[int]) -> None:
+        """Forget the offer digests of these products (``table`` PRODUCT) or variants (VARIANT)."""
+        column = "product_id" if table == PRODUCT else "variant_id"
+        with self.connection.cursor() as cursor:
+            for part in chunked(list(pks), 500):
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(f"UPDATE {OFFER_STATE} SET {OFFER_DIGESTS} WHERE {column} IN ({marks})", part)
 
     # -- writes (vendor specific) ----------------------------------------------------------------
-    def upsert_products(self, rows: list[tuple]) -> None:
-        """Insert or update products; ``rows`` follow :data:`PRODUCT_COLUMNS`."""
+    def upsert_products(self, rows: list[tuple], *, new: bool = False) -> None:
+        """Insert or update products; ``rows`` follow :data:`PRODUCT_COLUMNS`.
+
+        ``new``: the caller holds no digest for any of them, so they are probably new (a hint a
+        writer may use for a cheaper insert; rows that exist are updated all the same).
+        """
         raise NotImplementedError
 
     def upsert_variants(self, rows: list[tuple]) -> None:
@@ -139,12 +171,19 @@ class BulkWriter:
         """
         raise NotImplementedError
 
-    def set_offer_state(self, role: str, rows: list[tuple], stale: str = "") -> None:
-        """Store (digest, total quantity, product_id, variant_id) of each offer read; ``stale`` from
-        :func:`stale_digests`."""
+    def set_offer_state(self, role: str, rows: list[tuple], stale: str = "", *, new: bool = False) -> None:
+        """Store (Ид, product_id, variant_id, total quantity, digest) of each offer read in its
+        :class:`~b2b_cabinet.models.OfferState`; ``stale`` from :func:`stale_digests`. ``new``: the
+        caller holds no digest for these offers (a hint, as for :meth:`upsert_products`)."""
         raise NotImplementedError
 
     def deactivate_missing(self, table: str, seen: Iterable[str]) -> int:
-        """Deactivate active rows of ``table`` with an Ид not in ``seen``; return how many."""
+        """Deactivate active rows of ``table`` with an Ид not in ``seen``, forgetting their digests; return how many."""
+        pks = self._deactivate_missing(table, seen)
+        self.forget_offer_digests(table, pks)
+        return len(pks)
+
+    def _deactivate_missing(self, table: str, seen: Iterable[str]) -> list[int]:
+        """Deactivate active rows of ``table`` with an Ид not in ``seen``; return their primary keys."""
         raise NotImplementedError
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from .base import (
     DIGESTS,
     HASH_COLUMNS,
+    OFFER_STATE,
+    OFFER_STATE_COLUMNS,
     PRICE,
     PRICE_COLUMNS,
     PRODUCT,
@@ -62,7 +64,7 @@ class PostgresWriter(BulkWriter):
         self._copy(table, ("product_id", "variant_id"), owners)
         return table
 
-    def upsert_products(self, rows: list[tuple]) -> None:
+    def upsert_products(self, rows: list[tuple], *, new: bool = False) -> None:
         rows = last_by(rows, 1)
         table = self._temp("b2b_tmp_product", f"AS SELECT {', '.join(PRODUCT_COLUMNS)} FROM {PRODUCT} WITH NO DATA")
         self._copy(table, PRODUCT_COLUMNS, rows)
@@ -89,14 +91,22 @@ class PostgresWriter(BulkWriter):
 
     def replace_prices(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
         rows = last_by(rows, 3)
-        table = self._owners(owners)
-        self._execute(
-            f"DELETE FROM {PRICE} p USING {table} o WHERE o.variant_id IS NULL AND p.product_id = o.product_id "
-            f"AND p.variant_id IS NULL"
-        )
-        self._execute(f"DELETE FROM {PRICE} p USING {table} o WHERE p.variant_id = o.variant_id")
         staged = self._temp("b2b_tmp_price", f"AS SELECT {', '.join(PRICE_COLUMNS)} FROM {PRICE} WITH NO DATA")
         self._copy(staged, PRICE_COLUMNS, rows)
+        if owners:
+            # Only the price types an offer read before no longer lists are deleted; its other
+            # prices are updated in place below (narrow rows: HOT updates, no index churn), where
+            # delete-and-insert rewrote every index of every price.
+            table = self._owners(owners)
+            self._execute(
+                f"DELETE FROM {PRICE} p USING {table} o WHERE o.variant_id IS NULL AND p.product_id = o.product_id "
+                f"AND p.variant_id IS NULL AND NOT EXISTS (SELECT 1 FROM {staged} s WHERE s.variant_id IS NULL "
+                f"AND s.product_id = p.product_id AND s.price_type_id = p.price_type_id)"
+            )
+            self._execute(
+                f"DELETE FROM {PRICE} p USING {table} o WHERE p.variant_id = o.variant_id AND NOT EXISTS "
+                f"(SELECT 1 FROM {staged} s WHERE s.variant_id = p.variant_id AND s.price_type_id = p.price_type_id)"
+            )
         columns = ", ".join(PRICE_COLUMNS)
         updates = ("value = EXCLUDED.value, currency = EXCLUDED.currency, unit_ratio = EXCLUDED.unit_ratio, "
                    "min_quantity = EXCLUDED.min_quantity")
@@ -138,27 +148,32 @@ class PostgresWriter(BulkWriter):
             (self.run_id,),
         )
 
-    def set_offer_state(self, role: str, rows: list[tuple], stale: str = "") -> None:
+    def set_offer_state(self, role: str, rows: list[tuple], stale: str = "", *, new: bool = False) -> None:
+        if not rows:
+            return
         column = HASH_COLUMNS[role]
-        table = self._temp("b2b_tmp_offer", "(digest bytea, quantity numeric, product_id bigint, variant_id bigint)")
-        self._copy(table, ("digest", "quantity", "product_id", "variant_id"), rows)
-        self._execute(
-            f"UPDATE {PRODUCT} p SET {column} = t.digest{stale}, "
-            f"quantity = COALESCE(t.quantity, p.quantity) "
-            f"FROM {table} t WHERE t.variant_id IS NULL AND p.id = t.product_id"
+        columns = (*OFFER_STATE_COLUMNS, column)
+        table = self._temp(
+            "b2b_tmp_offer", "(external_id text, product_id bigint, variant_id bigint, quantity numeric, digest bytea)"
         )
+        self._copy(table, (*OFFER_STATE_COLUMNS, "digest"), last_by(rows, 1))
         self._execute(
-            f"UPDATE {VARIANT} v SET {column} = t.digest{stale}, "
-            f"quantity = COALESCE(t.quantity, v.quantity) "
-            f"FROM {table} t WHERE v.id = t.variant_id"
+            f"INSERT INTO {OFFER_STATE} ({', '.join(columns)}) "
+            f"SELECT {', '.join(OFFER_STATE_COLUMNS)}, digest FROM {table} "
+            f"ON CONFLICT (external_id) DO UPDATE SET product_id = EXCLUDED.product_id, "
+            f"variant_id = EXCLUDED.variant_id, {column} = EXCLUDED.{column}{stale}, "
+            f"quantity = COALESCE(EXCLUDED.quantity, {OFFER_STATE}.quantity)"
         )
 
-    def deactivate_missing(self, table: str, seen: Iterable[str]) -> int:
+    def _deactivate_missing(self, table: str, seen: Iterable[str]) -> list[int]:
         temp = self._temp("b2b_tmp_seen", "(external_id text)")
         self._copy(temp, ("external_id",), ((x,) for x in seen))
         self._execute(f"CREATE INDEX IF NOT EXISTS b2b_tmp_seen_idx ON {temp} (external_id)")
         self._execute(f"ANALYZE {temp}")
-        return self._execute(
-            f"UPDATE {table} t SET is_active = false, {DIGESTS[table]} WHERE t.is_active AND t.external_id IS NOT NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM {temp} s WHERE s.external_id = t.external_id)"
-        )
+        with self.raw.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} t SET is_active = false, {DIGESTS[table]} WHERE t.is_active "
+                f"AND t.external_id IS NOT NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM {temp} s WHERE s.external_id = t.external_id) RETURNING t.id"
+            )
+            return [pk for (pk,) in cursor.fetchall()]
