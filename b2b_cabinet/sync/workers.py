@@ -21,6 +21,7 @@ from lxml import etree
 
 from b2b_cabinet.sync.chunks import Chunk, id_opening, parse_records, record_slices
 from b2b_cabinet.sync.errors import CommerceMLError
+from b2b_cabinet.sync.offer_batch import OfferBatch, OfferPlan
 from b2b_cabinet.sync.reader.catalog import read_product
 from b2b_cabinet.sync.reader.fields import Context
 from b2b_cabinet.sync.reader.offers import read_offer
@@ -40,6 +41,7 @@ class WorkerState:
     properties: dict[str, str] = field(default_factory=dict)  # property Ид -> name
     values: dict[str, str] = field(default_factory=dict)  # ИдЗначения -> value text
     transit: tuple[str, str, str] = ("", "", "")  # requisite names: quantity, date, warehouse Ид
+    offer_plan: OfferPlan | None = None  # big offers files: build final rows here (see offer_batch)
 
 
 STATE = WorkerState()
@@ -52,6 +54,7 @@ class ChunkResult:
     rows: list[tuple] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
     unchanged: int = 0
+    batch: OfferBatch | None = None  # final rows of plain offers (not in ``rows``)
 
 
 def _shift(error: CommerceMLError, shift: int) -> CommerceMLError:
@@ -68,8 +71,30 @@ def read_product_chunk(chunk: Chunk) -> ChunkResult:
 
 
 def read_offer_chunk(chunk: Chunk) -> ChunkResult:
-    """Parse a chunk of ``Предложение`` elements into offer rows (see :func:`offer_row`)."""
-    return _read_chunk(chunk, read_offer, offer_row)
+    """Parse a chunk of ``Предложение`` elements into offer rows (see :func:`offer_row`).
+
+    With an :class:`OfferPlan` in :data:`STATE`, plain offers become final rows in the result's
+    ``batch`` instead (see :mod:`~b2b_cabinet.sync.offer_batch`).
+    """
+    plan = STATE.offer_plan
+    if plan is None:
+        return _read_chunk(chunk, read_offer, offer_row)
+    batch, taken = OfferBatch(plan.copy_text), set()
+
+    def to_row(record, value: bytes, line: int) -> tuple | None:
+        xid = record.external_id
+        # Once an Ид took the row path, its repeats must too: rows are written after the batch,
+        # and the last occurrence in the file has to win.
+        if xid not in taken:
+            taken.add(xid)
+            if _plain_offer(record, value, plan, batch):
+                return None
+        return offer_row(record, value, line)
+
+    result = _read_chunk(chunk, read_offer, to_row)
+    if batch:
+        result.batch = batch.finish()
+    return result
 
 
 def _records(chunk: Chunk):
@@ -141,7 +166,9 @@ def _read_changed(chunk: Chunk, ctx: Context, data: bytes, changed, reader, to_r
             except CommerceMLError as exc:
                 raise _shift(exc, shifts[index]) from None
             result.seen.append(record.external_id)
-            result.rows.append(to_row(record, changed[index][2], record.line + shifts[index]))
+            row = to_row(record, changed[index][2], record.line + shifts[index])
+            if row is not None:
+                result.rows.append(row)
     except etree.XMLSyntaxError as exc:
         error = syntax_error(exc, chunk.path)
         line = error.line or starts[max(index, 0)]
@@ -288,3 +315,68 @@ def offer_row(record, value: bytes, line: int) -> tuple:
         line,
     )
 
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _plain_offer(record, value: bytes, plan: OfferPlan, batch: OfferBatch) -> bool:
+    """Add the final rows of a plain offer to ``batch``; False if the offer needs the row path.
+
+    Plain: a product-level, active offer of a known product whose price types and warehouses
+    (goods in transit included) are declared and listed once. The rows are those
+    :class:`~b2b_cabinet.sync.offers_load.OfferSink` would build.
+    """
+    if record.variant_id is not None or record.deleted:
+        return False
+    product = plan.product_ids.get(record.product_id)
+    if product is None:
+        return False
+    prices = None
+    if record.prices is not None:
+        types, prices = plan.price_types, []
+        for price in record.prices:
+            price_type = types.get(price.price_type_id)
+            if price_type is None:
+                return False
+            prices.append((price_type[0], str(price.value), (price.currency or price_type[1] or plan.currency)[:3],
+                           str(price.coefficient or 1), _text(price.min_quantity)))
+        if len({p[0] for p in prices}) < len(prices):
+            return False
+    stocks = None
+    if record.stocks is not None:
+        stocks = _plain_stocks(record, plan)
+        if stocks is None:
+            return False
+    batch.add(record.external_id, product, record.external_id in STATE.known, prices, stocks,
+              _text(record.quantity), value, plan.run_id)
+    return True
+
+
+def _plain_stocks(record, plan: OfferPlan) -> list[tuple] | None:
+    """Stock rows ``(warehouse pk, on hand, in transit, expected)``, or None if a warning is due."""
+    amount, expected, transit_xid, problem = _transit(record.requisites)
+    warehouses = plan.warehouses
+    transit_pk = None
+    if amount is not None:
+        transit_pk = warehouses.get(transit_xid)
+        if transit_pk is None:
+            return None
+    if problem:
+        return None
+    rows, listed = [], set()
+    for stock in record.stocks:
+        pk = warehouses.get(stock.warehouse_id)
+        if pk is None:
+            return None
+        if pk in listed:
+            continue  # as the row path: the first line of a warehouse counts
+        listed.add(pk)
+        if pk == transit_pk:
+            rows.append((pk, str(stock.quantity), str(max(amount, 0)), expected))
+        else:
+            rows.append((pk, str(stock.quantity), "0", None))
+    if transit_pk is not None and transit_pk not in listed:
+        rows.append((transit_pk, "0", str(max(amount, 0)), expected))
+    return rows
