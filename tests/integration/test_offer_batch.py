@@ -1,6 +1,7 @@
 """Final price and stock rows built by the workers (``offer_batch``) give what the row path gives."""
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -22,7 +23,7 @@ def _irregular(source, target):
     tail = text[text.index("</Предложения>") :]
     # The edits go to product-level offers (variants always take the row path).
     plain = [i for i, part in enumerate(parts) if i and "#" not in re.search(r"<Ид>([^<]*)</Ид>", part).group(1)]
-    first, second, third, fourth, fifth, sixth, seventh = (parts[i] for i in plain[:7])
+    first, second, third, fourth, fifth, sixth, seventh, eighth, ninth = (parts[i] for i in plain[:9])
     # A price type and a warehouse dropped, the rest repriced.
     first = re.sub(r"<Цена>.*?</Цена>", "", first, count=1, flags=re.S)
     first = re.sub(r'\s*<Склад ИдСклада="[^"]*" КоличествоНаСкладе="[^"]*"/>', "", first, count=1)
@@ -41,7 +42,15 @@ def _irregular(source, target):
     # A warehouse listed twice in one offer: the first line counts.
     line = re.search(r'<Склад ИдСклада="[^"]*" КоличествоНаСкладе="[^"]*"/>', seventh).group(0)
     seventh = seventh.replace("</Предложение>", re.sub(r'НаСкладе="[^"]*"', 'НаСкладе="999"', line) + "</Предложение>")
-    for i, part in zip(plain[:7], (first, second, third, fourth, fifth, sixth, seventh), strict=True):
+    # Numbers only the lenient reader reads, a zero coefficient, a minimum quantity, a comment.
+    eighth = re.sub(r"<ЦенаЗаЕдиницу>[^<]*", "<ЦенаЗаЕдиницу>1 234,50", eighth, count=1)
+    eighth = re.sub(r'КоличествоНаСкладе="[^"]*"', 'КоличествоНаСкладе="007"', eighth, count=1)
+    price = re.search(r"<Цена>.*?</Цена>", ninth, flags=re.S).group(0)
+    terms = re.sub(r"<Коэффициент>[^<]*</Коэффициент>", "<Коэффициент>0</Коэффициент><МинКоличество>10</МинКоличество>",
+                   price)
+    ninth = ninth.replace(price, terms, 1).replace("<Цены>", "<Цены><!-- 1C -->", 1)
+    edited = (first, second, third, fourth, fifth, sixth, seventh, eighth, ninth)
+    for i, part in zip(plain[:9], edited, strict=True):
         parts[i] = part
     body = "".join(parts) + repeated + tail
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +67,15 @@ def _steps(tmp_path, info, spec):
 def _outcome(run: ImportRun) -> tuple:
     issues = sorted(run.issues.values_list("level", "line", "element", "external_id", "message"))
     return (run.status, run.created, run.updated, run.unchanged, run.deactivated, run.rejected, issues)
+
+
+def _content() -> dict:
+    """The catalogue by content, with every price column the import writes."""
+    terms = Price.objects.order_by("product__external_id", "variant__external_id", "price_type_id").values_list(
+        "product__external_id", "variant__external_id", "price_type_id", "value", "currency", "unit_ratio",
+        "min_quantity",
+    )
+    return {**catalogue_content(), "price_terms": list(terms)}
 
 
 def _wipe():
@@ -86,18 +104,22 @@ def test_worker_built_rows_give_the_catalogue_the_row_path_gives(tmp_path, monke
     steps = _steps(tmp_path, info, spec)
     one_pass = []
     for files in steps:
-        one_pass.append((_outcome(run_import(*files)), catalogue_content()))
+        one_pass.append((_outcome(run_import(*files)), _content()))
     assert batches["offers"] == 0  # small files: read in this process, row by row
     _wipe()
     monkeypatch.setattr(pipeline, "SMALL_FILE", 1)
     monkeypatch.setattr(pipeline, "CHUNK_SIZE", 64 * 1024)
 
     for files, expected in zip(steps, one_pass, strict=True):
-        assert (_outcome(run_import(*files)), catalogue_content()) == expected
+        assert (_outcome(run_import(*files)), _content()) == expected
 
     # Most offers took the worker path (every step but the irregular one has no exception at all).
     assert batches["offers"] > 3 * 250
+    irregular_text = steps[2][0].read_text(encoding="utf-8")
+    assert "1 234,50" in irregular_text and "<Коэффициент>0</Коэффициент><МинКоличество>" in irregular_text
     irregular = one_pass[2]
+    assert any(value == Decimal("1234.50") for *_, value, _c, _r, _m in irregular[1]["price_terms"])
+    assert any(minimum == 10 and ratio == 1 for *_, _v, _c, ratio, minimum in irregular[1]["price_terms"])
     assert irregular[0][0] == ImportRun.Status.SUCCESS
     assert irregular[0][5] == 1 and irregular[0][4] == 1  # rejected, deactivated
     assert {issue[2] for issue in irregular[0][6]} >= {"Склад", "Предложение"}
