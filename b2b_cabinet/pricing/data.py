@@ -174,9 +174,9 @@ def _read_prices(product_ids: list[int], variant_ids: list[int], type_ids: list[
     sqlite = connection.vendor == "sqlite"
     if variant_ids:
         vids, vparams = id_sql(variant_ids)
-        variants, variant_col = f"(pr.variant_id IS NULL OR pr.variant_id IN ({vids}))", "pr.variant_id"
+        variants, variant_col = f"(pr.variant_id IS NULL OR pr.variant_id IN ({vids}))", "pr.variant_id, "
     else:
-        variants, vparams, variant_col = "pr.variant_id IS NULL", [], "NULL"
+        variants, vparams, variant_col = "pr.variant_id IS NULL", [], ""
     # SQLite stores these decimals as REAL; its 15-digit text form is what Django's converter keeps,
     # and Decimal(text) is three times cheaper than converting the float.
     value = "CAST(pr.value AS TEXT)" if sqlite else "pr.value"
@@ -184,21 +184,27 @@ def _read_prices(product_ids: list[int], variant_ids: list[int], type_ids: list[
     # its few price rows (stored next to each other), instead of one search per product and type.
     type_col = "+pr.price_type_id" if sqlite else "pr.price_type_id"
     types = ",".join(["%s"] * len(type_ids))
-    sql = (f"SELECT pr.product_id, {variant_col}, pr.price_type_id, {value}, pr.currency, pr.unit_ratio "
+    sql = (f"SELECT pr.product_id, {variant_col}pr.price_type_id, {value}, pr.currency, pr.unit_ratio "
            f"FROM {t} pr WHERE pr.product_id IN ({ids}) AND {variants} AND {type_col} IN ({types})")
     cache: dict = {}
     add, own, by_type = prices.add, prices.currency, prices.products
     prices.currencies.add(own)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *vparams, *type_ids])
-        for product_id, variant_id, type_id, amount, currency, ratio in cursor.fetchall():
-            if not isinstance(amount, Decimal):
-                amount = Decimal(amount)
-            if ratio == 1 and variant_id is None and currency == own:
-                # The usual row, inlined: a product's price per one unit in the contract currency.
-                bucket = by_type.get(type_id)
-                if bucket is None:
-                    bucket = by_type[type_id] = {}
-                bucket[product_id] = amount
-            else:
-                add(product_id, variant_id, type_id, amount, currency, ONE if ratio == 1 else _decimal(ratio, cache))
+        rows = cursor.fetchall()
+    if variant_ids:
+        for product_id, variant_id, type_id, amount, currency, ratio in rows:
+            add(product_id, variant_id, type_id, amount if isinstance(amount, Decimal) else Decimal(amount),
+                currency, ONE if ratio == 1 else _decimal(ratio, cache))
+        return
+    for product_id, type_id, amount, currency, ratio in rows:
+        if not isinstance(amount, Decimal):
+            amount = Decimal(amount)
+        if ratio == 1 and currency == own:
+            # The usual row, inlined: a product's price per one unit in the contract currency.
+            bucket = by_type.get(type_id)
+            if bucket is None:
+                bucket = by_type[type_id] = {}
+            bucket[product_id] = amount
+        else:
+            add(product_id, None, type_id, amount, currency, ONE if ratio == 1 else _decimal(ratio, cache))
