@@ -90,3 +90,26 @@ def test_a_line_without_rules_still_explains_its_base(shop):
     line = price_by_id(shop)
     assert [s.kind for s in line.steps] == ["base"] and line.steps[0].after == D("1000.00")
     assert line.explanation("en")[0].startswith("Base price 1")
+
+
+def test_prices_in_another_currency_or_per_pack_read_the_same_in_a_long_batch(shop, monkeypatch):
+    import datetime
+
+    f.rate("USD", "90.00", datetime.date(2020, 1, 1))
+    f.price(shop.other, shop.dealer, "10.00", currency="USD", unit_ratio=D("4"))
+    extra = [f.product(name=f"Пакет {i}", category=shop.leaf) for i in range(3)]
+    for i, product in enumerate(extra):
+        f.price(product, shop.dealer, f"{100 + i}.50", unit_ratio=D("0.5") if i == 1 else D(1))
+
+    def lines():
+        context = pricing.context_for_company(shop.company)
+        ids = [shop.product.pk, shop.other.pk, *(p.pk for p in extra)]
+        return [(line.unit_price, line.base_source, line.rrp) for line in
+                pricing.price_lines(context, [pricing.LineRequest(i, D(1)) for i in ids])]
+
+    short = lines()
+    monkeypatch.setattr("b2b_cabinet.pricing.data.INLINE_IDS", 1)  # ids as one JSON parameter
+    assert lines() == short
+    assert short == [(D("1000.00"), "contract", D("1500.00")), (D("225.00"), "contract", None),
+                     (D("100.50"), "contract", None), (D("203.00"), "contract", None),
+                     (D("102.50"), "contract", None)]
