@@ -32,7 +32,7 @@ from b2b_cabinet.models import DiscountRule
 from .context import PricingContext
 from .data import PriceTable, load_batch
 from .lines import LineRequest, PricedLine, Step
-from .money import KOPECK, ZERO, vat_of
+from .money import KOPECK, vat_of
 from .rates import MissingRate
 
 __all__ = ["DefaultPricingStrategy", "PricingStrategy"]
@@ -125,7 +125,7 @@ class Batch:
     """
 
     __slots__ = ("assortment", "chain", "chain_tables", "context", "currency", "fixed", "index", "prices", "rate",
-                 "rates", "restricted", "rrp_type_id", "strategy")
+                 "rates", "restricted", "rrp_table", "rrp_type_id", "strategy")
 
     def __init__(self, strategy, context: PricingContext, index, prices: PriceTable, assortment):
         self.strategy, self.context, self.index, self.prices = strategy, context, index, prices
@@ -133,6 +133,7 @@ class Batch:
         self.chain = context.chain
         empty: dict = {}
         self.chain_tables = [(source, prices.products.get(source.price_type_id, empty)) for source in self.chain]
+        self.rrp_table = prices.products.get(context.rrp_type_id, empty)
         self.currency, self.rates, self.rrp_type_id = context.currency, context.rates, context.rrp_type_id
         self.fixed: dict[int, Decimal] = {}  # fixed-price rules converted and rounded, once per batch
         try:
@@ -231,14 +232,19 @@ class DefaultPricingStrategy(PricingStrategy):
         vat_rate = facts.vat_rate
         rrp = None
         if batch.rrp_type_id:
-            rrp = batch.lookup(product_id, variant_id, batch.rrp_type_id)
+            if variant_id is None:
+                rrp = batch.rrp_table.get(product_id)
+                if rrp.__class__ is tuple:
+                    rrp = batch.rates.to_contract(rrp[0], rrp[1])
+            else:
+                rrp = batch.lookup(product_id, variant_id, batch.rrp_type_id)
             if rrp is not None:
                 rrp = rrp.quantize(KOPECK, ROUND_HALF_UP)
         included = source.vat_included
         return PricedLine.priced(
             line_product_id, variant_id, quantity, batch.currency, base, source.reason, source.name, included,
-            rate.per_unit, rate.source, final, total, vat_rate,
-            vat_of(total, vat_rate, included) if vat_rate else ZERO, rrp, None if plan is None else batch, plan,
+            rate.per_unit, rate.source, final, total, vat_rate, vat_of(total, vat_rate, included), rrp,
+            None if plan is None else batch, plan,
         )
 
     def _effect(self, batch, product_id, variant_id, rule, price):
