@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from b2b_cabinet import pricing
 from b2b_cabinet.models import Product, StockLevel, Warehouse
 from b2b_cabinet.pricing import PricingContext
-from b2b_cabinet.pricing.data import _decimal, id_sql
+from b2b_cabinet.pricing.data import _decimal, id_in
 from b2b_cabinet.pricing.lines import ProductFacts
 from b2b_cabinet.xlsx import write_xlsx
 
@@ -80,14 +80,14 @@ def _stock(product_ids: list[int], warehouse_ids: list[int], numbers: _Numbers) 
     if not product_ids or not warehouse_ids:
         return {}
     t = StockLevel._meta.db_table
-    ids, params = id_sql(product_ids)
+    ids, params = id_in("s.product_id", product_ids)
     if connection.vendor == "postgresql":
         free, transit = "GREATEST(s.on_hand - s.reserved, 0)", "s.in_transit"
     else:
         free, transit = "CAST(MAX(s.on_hand - s.reserved, 0) AS TEXT)", "CAST(s.in_transit AS TEXT)"
     warehouses = ",".join(["%s"] * len(warehouse_ids))
     sql = (f"SELECT s.product_id, s.warehouse_id, {free}, {transit}, s.expected_at FROM {t} s "
-           f"WHERE s.product_id IN ({ids}) AND s.warehouse_id IN ({warehouses})")
+           f"WHERE {ids} AND s.warehouse_id IN ({warehouses})")
     position = {w: i for i, w in enumerate(warehouse_ids)}
     width = len(warehouse_ids)
     out: dict[int, list] = {}

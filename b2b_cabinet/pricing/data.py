@@ -49,6 +49,16 @@ def id_sql(ids: list[int]) -> tuple[str, list]:
     return "SELECT value FROM json_each(%s)", [json.dumps(ids)]
 
 
+def id_in(column: str, ids: list[int]) -> tuple[str, list]:
+    """``column IN ids`` as SQL and parameters, for the raw queries: :func:`id_sql` inside ``IN (…)``,
+    except long lists on PostgreSQL, which become ``column = ANY(array)`` (its planner walks the index
+    for that, where ``IN (SELECT unnest(…))`` made it hash-join the whole table)."""
+    if len(ids) > INLINE_IDS and connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [ids]
+    sql, params = id_sql(ids)
+    return f"{column} IN ({sql})", params
+
+
 def _decimal(value, cache: dict) -> Decimal | None:
     """A DB number as the Decimal Django would give (SQLite returns floats), memoised per value."""
     if value is None or isinstance(value, Decimal):
@@ -145,9 +155,9 @@ def load_batch(type_ids: list[int], lines: list[LineRequest], with_properties: b
 
 def _read_facts(product_ids: list[int], with_properties: bool, facts: dict) -> None:
     p = Product._meta.db_table
-    ids, params = id_sql(product_ids)
+    ids, params = id_in("p.id", product_ids)
     props = ", p.properties" if with_properties else ""
-    sql = f"SELECT p.id, p.category_id, p.brand_id, p.producer_id, p.vat_rate{props} FROM {p} p WHERE p.id IN ({ids})"
+    sql = f"SELECT p.id, p.category_id, p.brand_id, p.producer_id, p.vat_rate{props} FROM {p} p WHERE {ids}"
     paths = category_paths()
     cache: dict = {}
     parsed: dict = {}  # many products share one set of properties: parse each text once
@@ -170,18 +180,18 @@ def _read_facts(product_ids: list[int], with_properties: bool, facts: dict) -> N
 
 def _read_prices(product_ids: list[int], variant_ids: list[int], type_ids: list[int], prices: PriceTable) -> None:
     t = Price._meta.db_table
-    ids, params = id_sql(product_ids)
+    ids, params = id_in("pr.product_id", product_ids)
     sqlite = connection.vendor == "sqlite"
     if variant_ids:
-        vids, vparams = id_sql(variant_ids)
-        variants = f"(pr.variant_id IS NULL OR pr.variant_id IN ({vids}))"
+        vids, vparams = id_in("pr.variant_id", variant_ids)
+        variants = f"(pr.variant_id IS NULL OR {vids})"
     else:
         variants, vparams = "pr.variant_id IS NULL", []
     # On SQLite the unary + keeps the planner on the product_id index: one search per product, then
     # its few price rows (stored next to each other), instead of one search per product and type.
     type_col = "+pr.price_type_id" if sqlite else "pr.price_type_id"
     types = ",".join(["%s"] * len(type_ids))
-    where = f"FROM {t} pr WHERE pr.product_id IN ({ids}) AND {variants} AND {type_col} IN ({types})"
+    where = f"FROM {t} pr WHERE {ids} AND {variants} AND {type_col} IN ({types})"
     where_params = [*params, *vparams, *type_ids]
     prices.currencies.add(prices.currency)
     if sqlite and not variant_ids:
