@@ -3,8 +3,8 @@
 Streamed, a chunk of products at a time, so memory stays flat whatever the catalogue size: one
 query lists the visible products in catalogue order (read with a chunked cursor), and each chunk of
 :data:`CHUNK` costs a prices query (the engine's) and a stock query. Values are read straight from
-the cursor (no per-cell ORM converters) and the sheet is written by :mod:`b2b_cabinet.xlsx`, which
-streams the worksheet XML; 150,000 rows take seconds, not minutes.
+the cursor (no per-cell ORM converters) and the sheet is written by :mod:`b2b_cabinet.xlsx` with
+openpyxl's write-only mode; 150,000 rows take seconds, not minutes.
 """
 
 from __future__ import annotations

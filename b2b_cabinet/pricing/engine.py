@@ -20,13 +20,12 @@ Order of operations (``docs/pricing.md`` documents it for integrators and buyers
 
 from __future__ import annotations
 
-import gc
 from abc import ABC, abstractmethod
-from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from b2b_cabinet.gc_pause import paused_gc
 from b2b_cabinet.models import DiscountRule
 
 from .context import PricingContext
@@ -45,19 +44,6 @@ ONE = Decimal(1)
 # collector's generation scans over a large heap took ~45 % of a 10,000-line batch, so it is paused
 # (reference counting still frees everything) for big batches and restored afterwards.
 GC_PAUSE_LINES = 500
-
-
-@contextmanager
-def paused_gc(pause: bool):
-    """Disable the cyclic garbage collector inside the block if ``pause`` and it was enabled."""
-    was_enabled = pause and gc.isenabled()
-    if was_enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class PricingStrategy(ABC):

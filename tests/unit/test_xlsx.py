@@ -1,4 +1,4 @@
-"""The streaming .xlsx writer: what it writes must read back, in openpyxl's full and read-only modes."""
+"""The write-only .xlsx helper: what it writes must read back, in openpyxl's full and read-only modes."""
 
 import datetime
 import zipfile
