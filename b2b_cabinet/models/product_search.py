@@ -36,6 +36,8 @@ MIN_WORD = 3
 #: A text matching at least this many products is "common": the listing, ordered by name, finds its
 #: first page after a few rows of a scan, cheaper than reading this many ids out of the index.
 COMMON = 5000
+#: :func:`deferred` rebuilds the whole index when at least 1 / REBUILD_SHARE of the products changed.
+REBUILD_SHARE = 3
 
 _CHANGED = "WHEN old.name IS NOT new.name OR old.sku IS NOT new.sku"
 _INDEX_NEW = f"INSERT INTO {TABLE} (rowid, name, sku) VALUES (new.id, new.name, new.sku);"
@@ -156,19 +158,20 @@ def deferred(connection):
         return
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
-            try:
-                # A trigger gives every upsert a statement journal; in memory it costs a quarter as
-                # much as in a temporary file. SQLite refuses the change while temp tables are in use.
-                cursor.execute("PRAGMA temp_store = MEMORY")
-            except Exception:  # OperationalError: temporary storage cannot be changed now
-                pass
             _swap(cursor, NOTING_TRIGGERS)
         yield
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}, rowid, name, sku) "
-                           f"SELECT 'delete', id, name, sku FROM {STALE} WHERE indexed")
-            cursor.execute(f"INSERT INTO {TABLE} (rowid, name, sku) SELECT p.id, p.name, p.sku "
-                           f"FROM {STALE} s JOIN {PRODUCT_TABLE} p ON p.id = s.id")
+            cursor.execute(f"SELECT (SELECT count(*) FROM {STALE}), (SELECT count(*) FROM {PRODUCT_TABLE})")
+            changed, total = cursor.fetchone()
+            if changed * REBUILD_SHARE >= total:
+                # Most of the catalogue changed (a first import): reading it all again is cheaper
+                # than taking the old words out row by row.
+                cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('rebuild')")
+            elif changed:
+                cursor.execute(f"INSERT INTO {TABLE} ({TABLE}, rowid, name, sku) "
+                               f"SELECT 'delete', id, name, sku FROM {STALE} WHERE indexed")
+                cursor.execute(f"INSERT INTO {TABLE} (rowid, name, sku) SELECT p.id, p.name, p.sku "
+                               f"FROM {STALE} s JOIN {PRODUCT_TABLE} p ON p.id = s.id")
             cursor.execute(f"DELETE FROM {STALE}")
             _swap(cursor, TRIGGERS)
 

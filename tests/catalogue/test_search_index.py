@@ -107,7 +107,9 @@ def test_a_failed_import_leaves_the_index_and_its_triggers_as_they_were(tmp_path
 
 
 @sqlite_only
-def test_writes_inside_deferred_are_indexed_at_its_end_and_rolled_back_with_it(goods):
+@pytest.mark.parametrize("share", [0, 1000], ids=["row by row", "rebuilt"])
+def test_writes_inside_deferred_are_indexed_at_its_end_and_rolled_back_with_it(goods, share, monkeypatch):
+    monkeypatch.setattr(product_search, "REBUILD_SHARE", share)
     cable = Product.objects.get(sku="KAB-325")
     with product_search.deferred(connection):
         assert triggers() == product_search.NOTING_TRIGGERS
