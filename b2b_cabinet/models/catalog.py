@@ -206,6 +206,7 @@ class ProductQuerySet(models.QuerySet):
         # A whole SKU or a prefix of one contains every word, so only the barcode needs its own test.
         return self.filter(models.Q(barcode=text) | product_search.scan(words, sqlite))
 
+
 class Product(ExternalIdMixin, TimestampedMixin):
     """A product (номенклатура). Loaded by the 1C importer; ``editorial_*`` fields belong to editors."""
 
