@@ -13,7 +13,7 @@ rolled-back write leaves it as it was. The update trigger fires only when the na
 changes, so offers, prices and stock cost nothing here. An FTS5 write per row is dear, though (each
 statement flushes the index), so the 1C importer writes a goods file inside :func:`deferred`, which
 swaps the triggers for ones that only note the changed rows and indexes them set-based at the end
-(see ``benchmarks/search_index_bench.py``: row by row would add 3–5 s to 150,000 new products).
+(see ``benchmarks/search_index_bench.py``: row by row would add 2–5 s to 150,000 new products).
 
 Migration 0008 creates it all; :func:`ensure` also runs after every ``migrate`` to repair it,
 because Django rebuilds a SQLite table to alter it (``_remake_table``), which drops its triggers.
