@@ -15,7 +15,7 @@ statement flushes the index), so the 1C importer writes a goods file inside :fun
 swaps the triggers for ones that only note the changed rows and indexes them set-based at the end
 (see ``benchmarks/search_index_bench.py``: row by row would add 2–5 s to 150,000 new products).
 
-Migration 0008 creates it all; :func:`ensure` also runs after every ``migrate`` to repair it,
+Migration 0009 creates it all; :func:`ensure` also runs after every ``migrate`` to repair it,
 because Django rebuilds a SQLite table to alter it (``_remake_table``), which drops its triggers.
 PostgreSQL needs none of this: its ``UPPER`` folds every alphabet and migration 0004's ``pg_trgm``
 indexes serve ``icontains``.
@@ -85,7 +85,7 @@ def ensure(connection, *, create: bool = True) -> bool:
     """Create the index, its tables and triggers where missing; rebuild the index if anything was.
 
     With ``create=False`` (after ``migrate``) only an existing index is repaired: after migrating
-    back past 0008 there is none, and none is made. Cheap when all is in place (one query).
+    back past 0009 there is none, and none is made. Cheap when all is in place (one query).
     Returns whether the index exists.
     """
     if connection.vendor != "sqlite":
@@ -114,7 +114,7 @@ def ensure(connection, *, create: bool = True) -> bool:
 
 
 def drop(connection) -> None:
-    """Remove the index, its tables and triggers (migration 0008 backwards)."""
+    """Remove the index, its tables and triggers (migration 0009 backwards)."""
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
