@@ -6,6 +6,7 @@ from wagtail.fields import StreamField
 
 from b2b_cabinet.blocks import ProductEditorialStreamBlock
 
+from . import product_search
 from .base import ExternalIdMixin, TimestampedMixin, unique_external_id
 
 
@@ -177,25 +178,33 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, text: str):
-        """Match SKU or barcode exactly, an SKU prefix, or every word in the name or SKU."""
+        """Products whose barcode is ``text`` or whose name or SKU contains every word of it.
+
+        Case-insensitive in every alphabet; a word may be part of a longer one ("автомат" finds
+        "Автоматический"), so an SKU prefix or a whole SKU is found too. On SQLite the words of three
+        characters or more are looked up in the trigram index (:mod:`.product_search`), one query
+        run here, whose ids the listing then reads by primary key; unless they match ``COMMON``
+        products or more: such a text, and shorter words, are tested row by row, which for a common
+        text stops after the first page.
+        """
         text = (text or "").strip()
         if not text:
             return self
-        exact = models.Q(sku__iexact=text) | models.Q(barcode=text) | models.Q(sku__istartswith=text)
-        # SQLite's LIKE folds case for ASCII only: "автомат" would miss "Автомат". There, each
-        # non-ASCII word tries its typed, lower, upper and capitalised forms with instr(), cheaper
-        # than LIKE for a scan (PostgreSQL's UPPER folds all, and its trigram index serves icontains).
-        sqlite = connections[self.db].vendor == "sqlite"
-        words = models.Q()
-        for word in text.split():
-            match = models.Q(sku__icontains=word)
-            if sqlite and not word.isascii():
-                for form in {word, word.lower(), word.upper(), word.capitalize()}:
-                    match |= models.Q(name__instr=form)
-            else:
-                match |= models.Q(name__icontains=word)
-            words &= match
-        return self.filter(exact | words)
+        connection = connections[self.db]
+        sqlite = connection.vendor == "sqlite"
+        words = text.split()
+        indexed = [w for w in words if len(w) >= product_search.MIN_WORD] if sqlite else []
+        if indexed and product_search.available(connection):
+            ids = product_search.matching_ids(connection, product_search.match_expression(indexed), text)
+            if ids is not None:
+                # Short words then test the few candidates: barcode OR (index hit AND short words).
+                found = models.Q(pk__in=ids)
+                short = [w for w in words if len(w) < product_search.MIN_WORD]
+                if short:
+                    found &= models.Q(barcode=text) | product_search.scan(short, sqlite)
+                return self.filter(found)
+        # A whole SKU or a prefix of one contains every word, so only the barcode needs its own test.
+        return self.filter(models.Q(barcode=text) | product_search.scan(words, sqlite))
 
 
 class Product(ExternalIdMixin, TimestampedMixin):

@@ -30,5 +30,5 @@ def vat_of(total: Decimal, rate: Decimal | None, included: bool) -> Decimal:
     if not rate:
         return ZERO
     if included:
-        return kopecks(total * rate / (HUNDRED + rate))
-    return kopecks(total * rate / HUNDRED)
+        return (total * rate / (HUNDRED + rate)).quantize(KOPECK, ROUND_HALF_UP)
+    return (total * rate / HUNDRED).quantize(KOPECK, ROUND_HALF_UP)

@@ -7,6 +7,7 @@ lookups whatever the number of rules.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from decimal import Decimal
 from operator import attrgetter
@@ -84,6 +85,36 @@ class CompiledRule:
 BY_ORDER = attrgetter("order")
 
 
+class Reach:
+    """The rules that target one kind of product (same slice, same own rules), in order.
+
+    A quantity selects those whose minimum it reaches; lines whose quantities reach the same
+    thresholds get the same candidates, so the engine keeps one plan per ``level`` in :attr:`plans`.
+    """
+
+    __slots__ = ("plans", "rules", "thresholds")
+
+    def __init__(self, rules: list[CompiledRule]):
+        self.rules = rules
+        self.thresholds = sorted({rule.min_quantity for rule in rules})
+        self.plans: dict = {}
+
+    def level(self, quantity: Decimal) -> int:
+        """How many of the rules' distinct minimum quantities ``quantity`` reaches (0: none applies)."""
+        return bisect_right(self.thresholds, quantity)
+
+    def at(self, level: int) -> list[CompiledRule]:
+        """The candidates at a level: the rules whose minimum quantity is among the first ``level``."""
+        if level == 0:
+            return []
+        threshold = self.thresholds[level - 1]
+        return [rule for rule in self.rules if rule.min_quantity <= threshold]
+
+
+# Kinds of product remembered per index (a catalogue has a few thousand; this only bounds memory).
+REACH_MEMO = 50_000
+
+
 class RuleIndex:
     """The context's rules grouped by target for quick candidate lookup."""
 
@@ -103,29 +134,58 @@ class RuleIndex:
                 by[rule.what][rule.target].append(rule)
         self.by = {k: dict(v) for k, v in by.items()}
         self.uses_properties = "property_value" in self.by
+        self.property_names = sorted({name for name, _value in self.by.get("property_value", ())})
         self.empty = not compiled
         self._shared: dict[tuple, list[CompiledRule]] = {}
+        self._reach: dict[tuple, Reach | None] = {}
 
     def candidates(self, facts, variant_id: int | None, quantity: Decimal) -> list[CompiledRule]:
         """Rules that target this product and whose minimum quantity ``quantity`` reaches, in order."""
+        reach = self.reach(facts, variant_id)
+        return [] if reach is None else reach.at(reach.level(quantity))
+
+    def reach(self, facts, variant_id: int | None) -> Reach | None:
+        """Every rule that targets this product (or variant) whatever the quantity; None if none does.
+
+        Memoised per kind of product: its slice (category, brand, producer) and the lists of rules
+        on its own id, variant and property values.
+        """
         if self.empty:
-            return []
+            return None
         by = self.by
         own = []
         if variant_id is not None and "variant" in by:
-            own += by["variant"].get(variant_id, ())
+            found = by["variant"].get(variant_id)
+            if found:
+                own.append(found)
         if "product" in by:
-            own += by["product"].get(facts.id, ())
-        if self.uses_properties and facts.properties:
+            found = by["product"].get(facts.id)
+            if found:
+                own.append(found)
+        properties = facts.properties
+        if properties and self.uses_properties:
             props = by["property_value"]
-            for name, value in facts.properties.items():
+            for name in self.property_names:
+                value = properties.get(name)
+                if value is None:
+                    continue
                 for one in value if isinstance(value, list) else (value,):
                     if isinstance(one, str):
-                        own += props.get((name, one), ())
+                        found = props.get((name, one))
+                        if found:
+                            own.append(found)
+        key = (facts.category_path, facts.brand_id, facts.producer_id, *map(id, own))
+        try:
+            return self._reach[key]
+        except KeyError:
+            pass
         found = self._by_slice(facts)
         if own:
-            found = sorted([*found, *own], key=BY_ORDER)
-        return [r for r in found if r.min_quantity <= quantity]
+            found = sorted([*found, *(rule for rules in own for rule in rules)], key=BY_ORDER)
+        if len(self._reach) >= REACH_MEMO:
+            self._reach.clear()
+        self._reach[key] = reach = Reach(found) if found else None
+        return reach
 
     def _by_slice(self, facts) -> list[CompiledRule]:
         """Everything, category, brand and producer rules for the product's slice, memoised per slice

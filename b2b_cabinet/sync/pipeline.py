@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from b2b_cabinet.conf import b2b_settings
-from b2b_cabinet.models import Category, ImportRun, Product, Property, PropertyValue
+from b2b_cabinet.models import Category, ImportRun, Product, Property, PropertyValue, product_search
 from b2b_cabinet.sync.chunks import plan_chunks
 from b2b_cabinet.sync.classifier_load import ClassifierLoader
 from b2b_cabinet.sync.errors import CommerceMLError
@@ -227,7 +227,9 @@ class Importer:
         known = self._known(plan, chunks, "content_hash")
         self._state(known)
         sink = ProductSink(self, plan.path, known)
-        self._run_chunks(plan, "Товар", read_product_chunk, sink, chunks)
+        # SQLite: the search index takes the file's changed products at the end, set-based.
+        with product_search.deferred(connection):
+            self._run_chunks(plan, "Товар", read_product_chunk, sink, chunks)
         if plan.is_full:
             # A 2.04 variant product ``p#c`` keeps its parent ``p`` in the catalogue too.
             seen = set(sink.seen)

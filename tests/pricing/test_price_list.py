@@ -62,3 +62,39 @@ def test_each_company_downloads_its_own_prices(client, shop, pages):
     client.force_login(f.member(other, email="b@example.com"))
     body = sheet_rows(client.get("/cabinet/price-list/"))[1:]
     assert {row[1]: row[5] for row in body}["Кабель"] == 1200
+
+
+def test_the_price_list_adds_up_stock_rows_and_keeps_the_earliest_arrival(partner, shop):
+    from b2b_cabinet.models import ProductVariant
+
+    ekb, msk = f.warehouse("Екатеринбург"), f.warehouse("Москва")
+    variant = ProductVariant.objects.create(product=shop.product, name="Кабель 100 м")
+    f.stock(shop.product, ekb, on_hand=5, reserved=8)  # over-reserved: counts as 0, not −3
+    f.stock(shop.product, ekb, on_hand=Decimal("2.5"), variant=variant, in_transit=4,
+            expected_at=datetime.date(2026, 12, 20))
+    f.stock(shop.product, msk, on_hand=1, in_transit=Decimal("3.25"), expected_at=datetime.date(2026, 12, 12))
+    f.stock(shop.product, msk, on_hand=0, variant=variant, expected_at=datetime.date(2026, 12, 1))  # nothing coming
+    header, *body = sheet_rows(partner.get("/cabinet/price-list/"))
+    assert header[7:] == ["Екатеринбург", "Москва", "In transit", "Expected"]
+    cable = {row[1]: row for row in body}["Кабель"]
+    assert cable[7:9] == [2.5, 1]
+    assert cable[9] == 7.25 and cable[10].date() == datetime.date(2026, 12, 12)
+    shield = {row[1]: row for row in body}["Щит"]
+    assert shield[7:9] == [0, 0] and [*shield, None, None][9:11] == [None, None]  # empty cells at the end
+
+
+def test_the_price_list_of_a_region_that_includes_one_category_lists_only_it(partner, shop):
+    region = Region.objects.create(name="Урал")
+    region.assortment_rules.create(mode="include", category=shop.leaf)
+    shop.company.region = region
+    shop.company.save()
+    names = [row[1] for row in sheet_rows(partner.get("/cabinet/price-list/"))[1:]]
+    assert names == ["Кабель"]
+
+
+def test_a_company_name_excel_rejects_as_a_sheet_name_still_downloads(partner, shop):
+    shop.company.name = "Альфа/Бета: опт"
+    shop.company.save()
+    response = partner.get("/cabinet/price-list/")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert book.sheetnames == ["Альфа Бета  опт"]

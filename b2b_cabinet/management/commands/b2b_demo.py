@@ -1,5 +1,6 @@
 """``manage.py b2b_demo``: pages, companies, users and a catalogue for trying the portal out."""
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -29,6 +30,9 @@ class Command(BaseCommand):
                 "b2b_demo creates users with the password 'demo'; it only runs with DEBUG=True "
                 "(use example_site.settings.dev)."
             )
+        # Placing the demo orders queues a few dozen notification tasks; django-q2 logs each at INFO,
+        # which would bury the logins printed at the end.
+        logging.getLogger("django-q").setLevel(logging.WARNING)
         with transaction.atomic():
             pages = demo_site.ensure_pages()
         self.load_catalogue(products)

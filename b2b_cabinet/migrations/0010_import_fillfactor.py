@@ -21,7 +21,7 @@ def _fillfactor(value):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("b2b_cabinet", "0008_offer_state"),
+        ("b2b_cabinet", "0009_product_search_index"),
     ]
 
     operations = [
