@@ -8,6 +8,7 @@ from b2b_cabinet.conf import b2b_settings
 from b2b_cabinet.models import ImportIssue, PriceType, Warehouse
 from b2b_cabinet.sync.errors import CommerceMLError
 from b2b_cabinet.sync.loaders.base import PRODUCT, VARIANT, stale_digests
+from b2b_cabinet.sync.offer_batch import OfferPlan
 from b2b_cabinet.sync.workers import ChunkResult
 
 W = ImportIssue.Level.WARNING
@@ -40,6 +41,14 @@ class OfferSink:
             role, getattr(first, "prices", None) is not None, getattr(first, "stocks", None) is not None
         )
 
+    def plan(self) -> OfferPlan | None:
+        """What the workers need to build final rows themselves; None when product keys are looked
+        up per chunk (small files)."""
+        if self.product_ids is None:
+            return None
+        return OfferPlan(self.product_ids, self.price_types, self.warehouses, self.run_id, self.currency,
+                         self.writer.copy_text)
+
     def reset(self) -> None:
         """Forget what was read, before the file is read again."""
         self.seen_variants = []
@@ -49,6 +58,12 @@ class OfferSink:
         self.counts.items += len(result.seen)
         self.counts.unchanged += result.unchanged
         self.seen_variants.extend(x for x in result.seen if "#" in x)
+        batch = result.batch
+        if batch:
+            # Written before the chunk's rows: an Ид repeated in the chunk has its later copies there.
+            self.counts.updated += batch.existing
+            self.counts.created += batch.new
+            self.writer.write_offer_batch(batch, self.role, self.stale)
         rows, known = result.rows, self.known
         if not rows:
             return

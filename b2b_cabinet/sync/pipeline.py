@@ -244,6 +244,7 @@ class Importer:
             known, product_ids = self._known(plan, chunks, HASH_COLUMNS[plan.role]), None
         self._state(known)
         sink = OfferSink(self, plan.path, plan.role, known, product_ids, plan.first)
+        STATE.offer_plan = sink.plan()
         self._run_chunks(plan, "Предложение", read_offer_chunk, sink, chunks)
         if plan.is_full and plan.role == "offers":
             self.counts.deactivated += self.writer.deactivate_missing(VARIANT, sink.seen_variants)

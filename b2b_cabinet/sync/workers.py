@@ -21,9 +21,10 @@ from lxml import etree
 
 from b2b_cabinet.sync.chunks import Chunk, id_opening, parse_records, record_slices
 from b2b_cabinet.sync.errors import CommerceMLError
+from b2b_cabinet.sync.offer_batch import OfferBatch, OfferPlan
 from b2b_cabinet.sync.reader.catalog import read_product
 from b2b_cabinet.sync.reader.fields import Context
-from b2b_cabinet.sync.reader.offers import read_offer
+from b2b_cabinet.sync.reader.offers import read_offer, read_plain_offer
 from b2b_cabinet.sync.reader.prolog import syntax_error
 from b2b_cabinet.sync.reader.tags import tags_for
 from b2b_cabinet.sync.reader.values import to_datetime, to_decimal
@@ -40,6 +41,7 @@ class WorkerState:
     properties: dict[str, str] = field(default_factory=dict)  # property Ид -> name
     values: dict[str, str] = field(default_factory=dict)  # ИдЗначения -> value text
     transit: tuple[str, str, str] = ("", "", "")  # requisite names: quantity, date, warehouse Ид
+    offer_plan: OfferPlan | None = None  # big offers files: build final rows here (see offer_batch)
 
 
 STATE = WorkerState()
@@ -52,6 +54,7 @@ class ChunkResult:
     rows: list[tuple] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
     unchanged: int = 0
+    batch: OfferBatch | None = None  # final rows of plain offers (not in ``rows``)
 
 
 def _shift(error: CommerceMLError, shift: int) -> CommerceMLError:
@@ -68,8 +71,40 @@ def read_product_chunk(chunk: Chunk) -> ChunkResult:
 
 
 def read_offer_chunk(chunk: Chunk) -> ChunkResult:
-    """Parse a chunk of ``Предложение`` elements into offer rows (see :func:`offer_row`)."""
-    return _read_chunk(chunk, read_offer, offer_row)
+    """Parse a chunk of ``Предложение`` elements into offer rows (see :func:`offer_row`).
+
+    With an :class:`OfferPlan` in :data:`STATE`, plain offers become final rows in the result's
+    ``batch`` instead (see :mod:`~b2b_cabinet.sync.offer_batch`).
+    """
+    plan = STATE.offer_plan
+    if plan is None:
+        return _read_chunk(chunk, read_offer, offer_row)
+    batch, taken = OfferBatch(plan.copy_text), set()
+
+    def to_row(record, value: bytes, line: int) -> tuple | None:
+        xid = record.external_id
+        # Once an Ид took the row path, its repeats must too: rows are written after the batch,
+        # and the last occurrence in the file has to win.
+        if xid not in taken:
+            taken.add(xid)
+            if _plain_offer(record, value, plan, batch):
+                return None
+        return offer_row(record, value, line)
+
+    def fast(element, ctx: Context, value: bytes) -> str | None:
+        plain = read_plain_offer(element, ctx)
+        if plain is None or plain[0] in taken:
+            return None
+        xid, prices, quantity, stocks = plain
+        if not _add_plain(xid, prices, quantity, stocks, (), value, plan, batch):
+            return None
+        taken.add(xid)
+        return xid
+
+    result = _read_chunk(chunk, read_offer, to_row, fast)
+    if batch:
+        result.batch = batch.finish()
+    return result
 
 
 def _records(chunk: Chunk):
@@ -98,7 +133,7 @@ def record_ids(chunk: Chunk) -> list[str]:
     return [xid for _s, _e, _v, xid in _records(chunk)[1] if xid]
 
 
-def _read_chunk(chunk: Chunk, reader, to_row) -> ChunkResult:
+def _read_chunk(chunk: Chunk, reader, to_row, fast=None) -> ChunkResult:
     ctx = Context(chunk.path, tags_for(chunk.namespace))
     known = STATE.known
     result = ChunkResult()
@@ -113,12 +148,16 @@ def _read_chunk(chunk: Chunk, reader, to_row) -> ChunkResult:
         else:
             changed.append((start, end, value))
     if changed:
-        _read_changed(chunk, ctx, data, changed, reader, to_row, result)
+        _read_changed(chunk, ctx, data, changed, reader, to_row, result, fast)
     return result
 
 
-def _read_changed(chunk: Chunk, ctx: Context, data: bytes, changed, reader, to_row, result: ChunkResult) -> None:
-    """Fully read the records whose bytes changed, with line numbers of the original file."""
+def _read_changed(chunk: Chunk, ctx: Context, data: bytes, changed, reader, to_row, result: ChunkResult,
+                  fast=None) -> None:
+    """Fully read the records whose bytes changed, with line numbers of the original file.
+
+    ``fast(element, ctx, digest)``, if given, may consume a record first and return its Ид.
+    """
     head_lines = chunk.head.count(b"\n")
     first_line = chunk.line_shift + head_lines + 1  # original line of the chunk's first byte
     parts, shifts, starts = [], [], []
@@ -136,12 +175,19 @@ def _read_changed(chunk: Chunk, ctx: Context, data: bytes, changed, reader, to_r
         for index, element in enumerate(parse_records(chunk, parts)):
             if index >= len(parts):
                 raise ctx.error("unexpected element layout in the record list", element, None, "record")
+            if fast is not None:
+                xid = fast(element, ctx, changed[index][2])
+                if xid is not None:
+                    result.seen.append(xid)
+                    continue
             try:
                 record = reader(element, ctx, digest=False)
             except CommerceMLError as exc:
                 raise _shift(exc, shifts[index]) from None
             result.seen.append(record.external_id)
-            result.rows.append(to_row(record, changed[index][2], record.line + shifts[index]))
+            row = to_row(record, changed[index][2], record.line + shifts[index])
+            if row is not None:
+                result.rows.append(row)
     except etree.XMLSyntaxError as exc:
         error = syntax_error(exc, chunk.path)
         line = error.line or starts[max(index, 0)]
@@ -288,3 +334,81 @@ def offer_row(record, value: bytes, line: int) -> tuple:
         line,
     )
 
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _plain_offer(record, value: bytes, plan: OfferPlan, batch: OfferBatch) -> bool:
+    """Add the final rows of a plain offer to ``batch``; False if the offer needs the row path.
+
+    Plain: a product-level, active offer of a known product whose price types and warehouses
+    (goods in transit included) are declared and listed once. The rows are those
+    :class:`~b2b_cabinet.sync.offers_load.OfferSink` would build.
+    """
+    if record.variant_id is not None or record.deleted:
+        return False
+    prices = None
+    if record.prices is not None:
+        prices = [(p.price_type_id, str(p.value), p.currency, str(p.coefficient or 1), _text(p.min_quantity))
+                  for p in record.prices]
+    stocks = None
+    if record.stocks is not None:
+        stocks = [(s.warehouse_id, str(s.quantity)) for s in record.stocks]
+    return _add_plain(record.external_id, prices, _text(record.quantity), stocks, record.requisites, value, plan, batch)
+
+
+def _add_plain(xid: str, prices, quantity, stocks, requisites, value: bytes, plan: OfferPlan, batch) -> bool:
+    """Resolve a product-level offer's keys and add its rows to ``batch``; False if it needs the row path.
+
+    ``prices`` and ``stocks`` as :func:`~b2b_cabinet.sync.reader.offers.read_plain_offer` gives them.
+    """
+    product = plan.product_ids.get(xid)
+    if product is None:
+        return False
+    rows = None
+    if prices is not None:
+        types, rows = plan.price_types, []
+        for type_xid, amount, currency, coefficient, minimum in prices:
+            price_type = types.get(type_xid)
+            if price_type is None:
+                return False
+            rows.append((price_type[0], amount, (currency or price_type[1] or plan.currency)[:3], coefficient, minimum))
+        if len({row[0] for row in rows}) < len(rows):
+            return False
+    stock_rows = None
+    if stocks is not None:
+        stock_rows = _plain_stocks(stocks, requisites, plan)
+        if stock_rows is None:
+            return False
+    batch.add(xid, product, xid in STATE.known, rows, stock_rows, quantity, value, plan.run_id)
+    return True
+
+
+def _plain_stocks(stocks, requisites, plan: OfferPlan) -> list[tuple] | None:
+    """Stock rows ``(warehouse pk, on hand, in transit, expected)``, or None if a warning is due."""
+    amount, expected, transit_xid, problem = _transit(requisites)
+    warehouses = plan.warehouses
+    transit_pk = None
+    if amount is not None:
+        transit_pk = warehouses.get(transit_xid)
+        if transit_pk is None:
+            return None
+    if problem:
+        return None
+    rows, listed = [], set()
+    for warehouse_xid, quantity in stocks:
+        pk = warehouses.get(warehouse_xid)
+        if pk is None:
+            return None
+        if pk in listed:
+            continue  # as the row path: the first line of a warehouse counts
+        listed.add(pk)
+        if pk == transit_pk:
+            rows.append((pk, quantity, str(max(amount, 0)), expected))
+        else:
+            rows.append((pk, quantity, "0", None))
+    if transit_pk is not None and transit_pk not in listed:
+        rows.append((transit_pk, "0", str(max(amount, 0)), expected))
+    return rows

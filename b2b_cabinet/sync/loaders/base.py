@@ -68,6 +68,9 @@ def chunked(items: Sequence, size: int) -> Iterable[Sequence]:
 class BulkWriter:
     """Vendor-neutral part of the writers; subclasses implement the vendor-specific statements."""
 
+    #: Whether :class:`~b2b_cabinet.sync.offer_batch.OfferBatch` rows come as COPY text.
+    copy_text = False
+
     def __init__(self, connection, run_id: int):
         self.connection = connection
         self.run_id = run_id
@@ -175,6 +178,11 @@ class BulkWriter:
         """Store (Ид, product_id, variant_id, total quantity, digest) of each offer read in its
         :class:`~b2b_cabinet.models.OfferState`; ``stale`` from :func:`stale_digests`. ``new``: the
         caller holds no digest for these offers (a hint, as for :meth:`upsert_products`)."""
+        raise NotImplementedError
+
+    def write_offer_batch(self, batch, role: str, stale: str = "") -> None:
+        """Execute the final rows the workers built (:class:`~b2b_cabinet.sync.offer_batch.OfferBatch`):
+        what :meth:`replace_prices`, :meth:`upsert_stock` and :meth:`set_offer_state` do for them."""
         raise NotImplementedError
 
     def deactivate_missing(self, table: str, seen: Iterable[str]) -> int:

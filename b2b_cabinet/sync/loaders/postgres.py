@@ -24,14 +24,31 @@ from .base import (
 OWNER_TABLE = "b2b_tmp_owner"
 
 
+class CopyText(str):
+    """Rows already in COPY text format (built by the workers, see ``offer_batch``)."""
+
+
+def _unique(rows, width: int):
+    return rows if isinstance(rows, CopyText) else last_by(rows, width)
+
+
 class PostgresWriter(BulkWriter):
     """Writes with psycopg 3's ``COPY``; temporary tables vanish with the transaction."""
+
+    copy_text = True
 
     def __init__(self, connection, run_id: int):
         super().__init__(connection, run_id)
         connection.ensure_connection()
         self.raw = connection.connection
         self._made: set[str] = set()
+        if not connection.get_autocommit():
+            # The import is one transaction: a crash before its commit loses the run, atomically,
+            # whatever this says; after it, at most the last moments of commits, never a part of
+            # one. So the commit need not wait for its WAL to reach the disk. LOCAL: this
+            # transaction only.
+            with self.raw.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
 
     def _temp(self, name: str, definition: str) -> str:
         """An empty temporary table ``name``, created on first use in this transaction."""
@@ -48,9 +65,13 @@ class PostgresWriter(BulkWriter):
             cursor.execute(f"TRUNCATE {name}")
         return name
 
-    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple] | CopyText) -> None:
         with self.raw.cursor() as cursor:
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                if isinstance(rows, CopyText):
+                    if rows:
+                        copy.write(rows)
+                    return
                 for row in rows:
                     copy.write_row(row)
 
@@ -89,8 +110,15 @@ class PostgresWriter(BulkWriter):
             f"content_hash = COALESCE(EXCLUDED.content_hash, {VARIANT}.content_hash)"
         )
 
+    def write_offer_batch(self, batch, role: str, stale: str = "") -> None:
+        if batch.price_rows or batch.price_owners:
+            self.replace_prices(CopyText(batch.price_owners), CopyText(batch.price_rows))
+        if batch.stock_rows or batch.stock_owners:
+            self.upsert_stock(CopyText(batch.stock_owners), CopyText(batch.stock_rows))
+        self.set_offer_state(role, CopyText(batch.states), stale)
+
     def replace_prices(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
-        rows = last_by(rows, 3)
+        rows = _unique(rows, 3)
         staged = self._temp("b2b_tmp_price", f"AS SELECT {', '.join(PRICE_COLUMNS)} FROM {PRICE} WITH NO DATA")
         self._copy(staged, PRICE_COLUMNS, rows)
         if owners:
@@ -120,7 +148,7 @@ class PostgresWriter(BulkWriter):
             )
 
     def upsert_stock(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
-        rows = last_by(rows, 3)
+        rows = _unique(rows, 3)
         table = self._temp("b2b_tmp_stock", f"AS SELECT {', '.join(STOCK_COLUMNS)} FROM {STOCK} WITH NO DATA")
         self._copy(table, STOCK_COLUMNS, rows)
         columns = ", ".join(STOCK_COLUMNS)
@@ -156,7 +184,7 @@ class PostgresWriter(BulkWriter):
         table = self._temp(
             "b2b_tmp_offer", "(external_id text, product_id bigint, variant_id bigint, quantity numeric, digest bytea)"
         )
-        self._copy(table, (*OFFER_STATE_COLUMNS, "digest"), last_by(rows, 1))
+        self._copy(table, (*OFFER_STATE_COLUMNS, "digest"), _unique(rows, 1))
         self._execute(
             f"INSERT INTO {OFFER_STATE} ({', '.join(columns)}) "
             f"SELECT {', '.join(OFFER_STATE_COLUMNS)}, digest FROM {table} "

@@ -22,6 +22,18 @@ from .base import (
     last_by,
 )
 
+PRICE_SET = "value = ?, currency = ?, unit_ratio = ?, min_quantity = ?"
+PRICE_CONFLICT = (
+    "ON CONFLICT(product_id, price_type_id) WHERE variant_id IS NULL DO UPDATE SET value=excluded.value, "
+    "currency=excluded.currency, unit_ratio=excluded.unit_ratio, min_quantity=excluded.min_quantity"
+)
+STOCK_SET = "on_hand = ?, in_transit = ?, expected_at = ?, synced_run = ?"
+STOCK_CONFLICT = (
+    "ON CONFLICT(product_id, warehouse_id) WHERE variant_id IS NULL DO UPDATE SET on_hand=excluded.on_hand, "
+    "in_transit=excluded.in_transit, expected_at=excluded.expected_at, synced_run=excluded.synced_run"
+)
+STOCK_ZERO = "SET on_hand = 0, in_transit = 0, expected_at = NULL"
+
 
 def _marks(n: int) -> str:
     return ", ".join(["?"] * n)
@@ -123,10 +135,15 @@ class SQLiteWriter(BulkWriter):
         for owner, listed in types.items():
             by_set.setdefault(tuple(sorted(set(listed))), []).append(owner)
         for listed, group in by_set.items():
-            kept = f" AND price_type_id NOT IN ({', '.join(map(str, listed))})" if listed else ""
-            self._many(f"DELETE FROM {PRICE} WHERE product_id = ? AND variant_id IS NULL{kept}",
-                       [(p,) for p, v in group if v is None])
-            self._many(f"DELETE FROM {PRICE} WHERE variant_id = ?{kept}", [(v,) for _p, v in group if v is not None])
+            self._delete_prices_except(
+                listed, [(p,) for p, v in group if v is None], [(v,) for _p, v in group if v is not None]
+            )
+
+    def _delete_prices_except(self, listed: tuple[int, ...], products: list[tuple], variants: list[tuple]) -> None:
+        """Delete the prices of these products and variants whose type is not in ``listed``."""
+        kept = f" AND price_type_id NOT IN ({', '.join(map(str, listed))})" if listed else ""
+        self._many(f"DELETE FROM {PRICE} WHERE product_id = ? AND variant_id IS NULL{kept}", products)
+        self._many(f"DELETE FROM {PRICE} WHERE variant_id = ?{kept}", variants)
 
     def upsert_stock(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
         rows = last_by(rows, 3)
@@ -179,6 +196,32 @@ class SQLiteWriter(BulkWriter):
                 return
         write = self._insert_or_upsert if new else self._upsert
         write(OFFER_STATE, (*OFFER_STATE_COLUMNS, column), rows, conflict)
+
+    def write_offer_batch(self, batch, role: str, stale: str = "") -> None:
+        # The same statements as replace_prices / upsert_stock / set_offer_state, on rows the
+        # workers shaped for them: no per-row Python here.
+        if batch.price_updates:
+            if self._count(f"UPDATE {PRICE} SET {PRICE_SET} WHERE product_id = ? AND price_type_id = ? "
+                           f"AND variant_id IS NULL", batch.price_updates) < len(batch.price_updates):
+                # A price type this offer did not have before: the upsert adds it.
+                self._upsert(PRICE, PRICE_COLUMNS, [(p[4], None, p[5], *p[:4]) for p in batch.price_updates],
+                             PRICE_CONFLICT)
+        for listed, products in batch.price_sets.items():
+            self._delete_prices_except(listed, [(p,) for p in products], [])
+        self._insert_or_upsert(PRICE, PRICE_COLUMNS, batch.price_rows, PRICE_CONFLICT)
+        columns = (*STOCK_COLUMNS, "reserved")
+        if batch.stock_updates:
+            if self._count(f"UPDATE {STOCK} SET {STOCK_SET} WHERE product_id = ? AND warehouse_id = ? "
+                           f"AND variant_id IS NULL", batch.stock_updates) < len(batch.stock_updates):
+                self._upsert(STOCK, columns, [(s[4], None, s[5], *s[:4], 0) for s in batch.stock_updates],
+                             STOCK_CONFLICT)
+        self._insert_or_upsert(STOCK, columns, batch.stock_rows, STOCK_CONFLICT)
+        self._many(f"UPDATE {STOCK} {STOCK_ZERO} WHERE product_id = ? AND variant_id IS NULL AND synced_run <> ?",
+                   batch.stock_owners)
+        if batch.states:
+            self.set_offer_state(role, batch.states, stale)
+        if batch.new_states:
+            self.set_offer_state(role, batch.new_states, stale, new=True)
 
     def _deactivate_missing(self, table: str, seen: Iterable[str]) -> list[int]:
         raw = self.raw

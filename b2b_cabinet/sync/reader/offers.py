@@ -18,6 +18,7 @@ and stock lines, which repeat endlessly (``warehouse X: 0``), are shared immutab
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -283,3 +284,113 @@ def _rests(
                     value = _number(text, "quantity", child, offer, ctx)
                     total = value if total is None else total + value
     return stocks, total
+
+
+def read_plain_offer(element: etree._Element, ctx: Context) -> tuple | None:
+    """The common offer shape, read straight into text, or None for any other shape.
+
+    A 1C offers file is mostly product-level offers with an ``Ид``, prices and ``<Склад
+    ИдСклада КоличествоНаСкладе/>`` lines. For those this returns ``(Ид, prices, quantity,
+    stocks)``: prices ``[(type Ид, value, currency, coefficient, minimum or None)]``, stocks
+    ``[(warehouse Ид, quantity)]`` (each None when the offer has no such element), numbers as
+    ``str(Decimal)``, exactly what :func:`read_offer` would give, without building its records.
+    Anything else (a characteristic, a deletion, requisites, properties, another stock shape, a
+    number that is not plain, a price without a value) gives None: :func:`read_offer` then reads
+    the offer, and reports what needs reporting.
+    """
+    if element.get(A_STATUS) is not None:
+        return None
+    dispatch, price_codes = _tables(ctx.tags)
+    external_id = ""
+    prices = stocks = quantity = None
+    for child in element:
+        code = dispatch.get(child.tag)
+        if code is None or code == _NAME or code == _SKU or code == _BARCODE:
+            continue
+        if code == _ID:
+            text = child.text
+            external_id = text.strip() if text else ""
+        elif code == _PRICES:
+            prices = _plain_prices(child, price_codes)
+            if prices is None:
+                return None
+        elif code == _WAREHOUSE:
+            warehouse_id = child.get(A_WAREHOUSE_ID)
+            if warehouse_id is None:
+                return None
+            warehouse_id = warehouse_id.strip()
+            text = (child.get(A_WAREHOUSE_QUANTITY) or "").strip()
+            value = _plain_number(text) if text else "0"
+            if not warehouse_id or value is None:
+                return None
+            if stocks is None:
+                stocks = []
+            stocks.append((warehouse_id, value))
+        elif code == _QUANTITY:
+            text = child.text
+            text = text.strip() if text else ""
+            if text:
+                quantity = _plain_number(text)
+                if quantity is None:
+                    return None
+        else:
+            return None
+    if not external_id or "#" in external_id:
+        return None
+    return external_id, prices, quantity, stocks
+
+
+#: Numbers whose ``str(Decimal(text))`` is the text itself: no leading zeros, no exponent, at
+#: most six decimals (``str`` switches to an exponent below 1E-6). Most of a file's numbers.
+_AS_WRITTEN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]{1,6})?").fullmatch
+
+
+def _plain_number(text: str) -> str | None:
+    """``str(Decimal(text))`` for a plain finite number, else None (the full reader decides)."""
+    if _AS_WRITTEN(text):
+        return text
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return str(value) if value.is_finite() else None
+
+
+def _plain_prices(block: etree._Element, codes: dict[str, int]) -> list[tuple] | None:
+    """:func:`_prices` as text; None where it would need the full reader."""
+    result = []
+    for price in block:
+        type_id = currency = ""
+        value = minimum = None
+        coefficient = "1"
+        for child in price:
+            code = codes.get(child.tag)
+            if code is None or code == _P_UNIT:
+                continue
+            text = child.text
+            text = text.strip() if text else ""
+            if code == _P_VALUE:
+                value = _plain_number(text)
+                if value is None:
+                    return None
+            elif code == _P_TYPE:
+                type_id = text
+            elif code == _P_CURRENCY:
+                currency = normalise_currency(text)
+            elif code == _P_RATIO:
+                if text and text != "1":
+                    coefficient = _plain_number(text)
+                    if coefficient is None:
+                        return None
+                    if not Decimal(coefficient):
+                        coefficient = "1"  # as the loader reads a zero coefficient
+            elif text:
+                minimum = _plain_number(text)
+                if minimum is None:
+                    return None
+        if value is None:
+            if not isinstance(price.tag, str):
+                continue
+            return None
+        result.append((type_id, value, currency, coefficient, minimum))
+    return result
