@@ -193,13 +193,13 @@ class ProductQuerySet(models.QuerySet):
         connection = connections[self.db]
         sqlite = connection.vendor == "sqlite"
         words = text.split()
-        indexed = [w for w in words if len(w) >= product_search.MIN_WORD] if sqlite else []
+        indexed = [w for w in words if product_search.indexable(w)] if sqlite else []
         if indexed and product_search.available(connection):
             ids = product_search.matching_ids(connection, product_search.match_expression(indexed), text)
             if ids is not None:
                 # Short words then test the few candidates: barcode OR (index hit AND short words).
                 found = models.Q(pk__in=ids)
-                short = [w for w in words if len(w) < product_search.MIN_WORD]
+                short = [w for w in words if not product_search.indexable(w)]
                 if short:
                     found &= models.Q(barcode=text) | product_search.scan(short, sqlite)
                 return self.filter(found)

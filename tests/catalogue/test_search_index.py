@@ -43,6 +43,14 @@ def test_search_ignores_case_and_finds_parts_of_words(goods, text, skus):
     assert found(text) == skus
 
 
+@pytest.mark.parametrize("text", ['"', '"""', 'a"b"c', "***", "NEAR(abc def)", "abc OR def", "^abc", "abc:def",
+                                  "{abc}", "-abc", "100%", "___", "a\x00bc"])
+def test_quotes_wildcards_and_fts5_syntax_in_the_text_are_plain_characters(text):
+    f.product(name=f"Кабель {text} Ш", sku="S-1")
+    f.product(name="Кабель ВВГ", sku="S-2")
+    assert found(text) == {"S-1"}
+
+
 def test_a_common_text_searched_row_by_row_finds_the_same(goods, monkeypatch):
     expected = {text: found(text) for text in ("автомат", "вЫкЛюЧаТеЛь 16а", "016-c", "4607036012345")}
     monkeypatch.setattr(product_search, "COMMON", 1)  # every text counts as common: the scan path
