@@ -187,19 +187,20 @@ class ProductQuerySet(models.QuerySet):
         products or more: such a text, and shorter words, are tested row by row, which for a common
         text stops after the first page.
         """
-        text = (text or "").strip()
+        # A NUL is in no stored name, and FTS5's query parser and PostgreSQL's driver both fail on it.
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             return self
         connection = connections[self.db]
         sqlite = connection.vendor == "sqlite"
         words = text.split()
-        indexed = [w for w in words if product_search.indexable(w)] if sqlite else []
+        indexed = [w for w in words if len(w) >= product_search.MIN_WORD] if sqlite else []
         if indexed and product_search.available(connection):
             ids = product_search.matching_ids(connection, product_search.match_expression(indexed), text)
             if ids is not None:
                 # Short words then test the few candidates: barcode OR (index hit AND short words).
                 found = models.Q(pk__in=ids)
-                short = [w for w in words if not product_search.indexable(w)]
+                short = [w for w in words if len(w) < product_search.MIN_WORD]
                 if short:
                     found &= models.Q(barcode=text) | product_search.scan(short, sqlite)
                 return self.filter(found)

@@ -176,13 +176,6 @@ def deferred(connection):
             _swap(cursor, TRIGGERS)
 
 
-def indexable(word: str) -> bool:
-    """Whether the index can look ``word`` up: three characters or more, and no NUL (which FTS5's
-    query parser takes for the end of the text, failing with "unterminated string"); others are
-    matched by :func:`scan`."""
-    return len(word) >= MIN_WORD and "\x00" not in word
-
-
 def match_expression(words: list[str]) -> str:
     """An FTS5 query: every word as a quoted phrase (a substring of the name or SKU), all required."""
     return " ".join('"' + word.replace('"', '""') + '"' for word in words)
