@@ -142,7 +142,7 @@ def filter_products(products: QuerySet[Product], filters: CatalogueFilter, conte
 def exact_matches(text: str) -> list[int]:
     """Ids of active products whose SKU (as typed, upper or lower case) or barcode is exactly ``text``."""
     text = text.strip()
-    if not text or " " in text:
+    if not text or " " in text or "\x00" in text:  # no SKU has a NUL, and PostgreSQL cannot compare one
         return []
     forms = {text, text.upper(), text.lower()}
     # Two queries, each on its own index: SQLite scans the table for the OR of both.

@@ -187,7 +187,8 @@ class ProductQuerySet(models.QuerySet):
         products or more: such a text, and shorter words, are tested row by row, which for a common
         text stops after the first page.
         """
-        text = (text or "").strip()
+        # A NUL is in no stored name, and FTS5's query parser and PostgreSQL's driver both fail on it.
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             return self
         connection = connections[self.db]

@@ -11,6 +11,7 @@ the answer is being built has a later ``changed_at`` and is sent again next time
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -131,12 +132,14 @@ def lines_of(part_ids: list[int]) -> dict[int, list]:
     return grouped
 
 
-def linked_documents(parts: list[OrderPart]) -> dict[int, tuple[LinkedOut, ...]]:
+def linked_documents(parts: list[OrderPart], node: ExchangeNode | None = None) -> dict[int, tuple[LinkedOut, ...]]:
     """Each part's invoices, payments and shipments (2.10 ``ПодчиненныеДокументы``), in a few queries.
 
     Invoices are the part's own or its whole order's (not cancelled); payments and shipments are
     those recorded for the part (shipments not cancelled). A document that came from 1C carries
-    1C's Ид, so 1C recognises its own payment or shipment.
+    1C's Ид, so 1C recognises its own payment or shipment. A whole-order invoice bills every part's
+    goods, so it goes only where the whole order does: to ``node`` when all the order's parts are
+    the node's (without a node, when the order has one part); another base must not receive it.
     """
     from b2b_cabinet.models import Invoice, InvoiceStatus, Payment, Shipment, ShipmentStatus
 
@@ -147,7 +150,13 @@ def linked_documents(parts: list[OrderPart]) -> dict[int, tuple[LinkedOut, ...]]
     invoices = []
     for ids in _chunks(list(found)):
         invoices += Invoice.objects.exclude(status=InvoiceStatus.CANCELLED).filter(part_id__in=ids)
+    whole = []
     for ids in _chunks(list(by_order)):
+        all_parts = Counter(OrderPart.objects.filter(order_id__in=ids).values_list("order_id", flat=True))
+        mine = (Counter(node_parts(node).filter(order_id__in=ids).values_list("order_id", flat=True))
+                if node is not None else Counter({order_id: 1 for order_id in ids}))
+        whole += [order_id for order_id in ids if all_parts[order_id] == mine[order_id]]
+    for ids in _chunks(whole):
         invoices += Invoice.objects.exclude(status=InvoiceStatus.CANCELLED).filter(order_id__in=ids, part__isnull=True)
     for invoice in sorted(invoices, key=lambda i: (i.issued_on, i.pk)):
         doc = LinkedOut(kind="invoice", external_id=invoice.external_id or invoice.number, number=invoice.number,
@@ -250,7 +259,7 @@ def build_answer(node: ExchangeNode, *, version: str, encoding: str | None = Non
     rows = [row for part_rows in lines.values() for row in part_rows]
     goods = Goods({row.product_id for row in rows}, {row.variant_id for row in rows if row.variant_id})
     status_ids = _status_ids(node)
-    linked = linked_documents(parts) if subordinate_documents(version) else {}
+    linked = linked_documents(parts, node) if subordinate_documents(version) else {}
     body = write_orders(
         (order_out(part, status_ids, lines=lines.get(part.pk, []), goods=goods, linked=linked.get(part.pk, ()))
          for part in parts),

@@ -226,3 +226,30 @@ def test_the_2_10_query_carries_the_parts_invoice_payment_and_shipment_and_only_
     assert "ТДЦУ-000001".encode("cp1251") not in other and invoice.number.encode("cp1251") not in other
     iek.init("2.09")
     assert etree.fromstring(iek.query().body).find("Документ/ПодчиненныеДокументы") is None
+
+
+def test_a_whole_order_invoice_goes_only_to_a_node_that_has_every_part_of_the_order(client, order, nodes):
+    from datetime import date
+
+    from b2b_cabinet import finance
+
+    # The order is split between EKF's and IEK's nodes: an invoice for the whole of it bills the goods
+    # of both producers, so neither base may receive it as its part's document.
+    invoice = finance.issue_invoice(order, today=date(2026, 12, 1))
+    assert invoice.part_id is None
+    for name in ("EKF", "IEK"):
+        one = one_c(client, nodes[name])
+        one.checkauth()
+        one.init("2.10")
+        body = one.query().body
+        assert etree.fromstring(body).findall("Документ")  # the node's parts are in the answer
+        assert invoice.number.encode("cp1251") not in body
+
+    # Once every part is routed to one node, that node's answer carries it under each part.
+    order.parts.update(exchange_node=nodes["EKF"])
+    ekf = one_c(client, nodes["EKF"])
+    ekf.checkauth()
+    ekf.init("2.10")
+    docs = etree.fromstring(ekf.query().body).findall("Документ")
+    assert len(docs) == order.parts.count()
+    assert all(d.findtext("ПодчиненныеДокументы/ПодчиненныйДокумент/Номер") == invoice.number for d in docs)
