@@ -22,6 +22,8 @@ from b2b_cabinet.pricing import PricingContext
 
 #: Listings count and page through at most this many products; beyond it the buyer narrows the search.
 RESULT_LIMIT = 1000
+#: The longest search text taken from a request; the rest is cut (every search form says the same).
+MAX_QUERY_LENGTH = 200
 
 
 @dataclass

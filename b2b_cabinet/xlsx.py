@@ -4,7 +4,9 @@ The personal price list writes 150,000 rows of a dozen cells. Write-only mode ke
 each appended row is serialised at once. Plain values are appended as they are (a styled
 ``WriteOnlyCell`` costs about twice as much), so only the header (bold) and dates (``dd.mm.yyyy``) get
 cell objects. Text that XML cannot carry (control characters that 1C data sometimes has) is dropped,
-where openpyxl would raise.
+where openpyxl would raise. Text starting with ``=`` stays text: openpyxl would write it as a formula,
+and a product name from 1C or an editor must never become a live formula (``=HYPERLINK(…)``) in a
+customer's file.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -29,9 +31,14 @@ def sheet_title(title: str) -> str:
     return BAD_TITLE.sub(" ", title).strip()[:31] or "Sheet1"
 
 
-def _clean(value):
-    if value.__class__ is str and ILLEGAL_CHARACTERS_RE.search(value):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+def _text(sheet, value: str):
+    """``value`` without the characters XML cannot carry; a cell typed as text if it looks like a formula."""
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith("="):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
     return value
 
 
@@ -50,7 +57,9 @@ def write_xlsx(target, title: str, header: Sequence, rows: Iterable[Sequence], *
     bold = Font(bold=True)
     head = []
     for value in header:
-        cell = WriteOnlyCell(sheet, _clean(value))
+        cell = _text(sheet, value) if isinstance(value, str) else value
+        if not isinstance(cell, Cell):
+            cell = WriteOnlyCell(sheet, cell)
         cell.font = bold
         head.append(cell)
     sheet.append(head)
@@ -61,8 +70,8 @@ def write_xlsx(target, title: str, header: Sequence, rows: Iterable[Sequence], *
         for i, value in enumerate(values):
             kind = value.__class__
             if kind is str:
-                if ILLEGAL_CHARACTERS_RE.search(value):
-                    values[i] = ILLEGAL_CHARACTERS_RE.sub("", value)
+                if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
+                    values[i] = _text(sheet, value)
             elif kind is date or (isinstance(value, date) and not isinstance(value, datetime_)):
                 cell = values[i] = WriteOnlyCell(sheet, value)
                 cell.number_format = DATE_FORMAT

@@ -4,7 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from b2b_cabinet.catalogue import CatalogueFilter
+from b2b_cabinet.catalogue import MAX_QUERY_LENGTH, CatalogueFilter
 from b2b_cabinet.models import Brand, Category, Warehouse
 from b2b_cabinet.quickorder import MAX_UPLOAD_BYTES
 
@@ -12,7 +12,8 @@ from b2b_cabinet.quickorder import MAX_UPLOAD_BYTES
 class CatalogueFilterForm(forms.Form):
     """The catalogue's GET form: search text, category (with its subcategories), brand, warehouse, in stock."""
 
-    q = forms.CharField(label=_("Search by SKU, name or barcode"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search by SKU, name or barcode"), required=False,
+                        max_length=MAX_QUERY_LENGTH)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
                                       empty_label=_("All categories"))
     brand = forms.ModelChoiceField(label=_("Brand"), queryset=Brand.objects.none(), required=False,

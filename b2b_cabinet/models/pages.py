@@ -52,10 +52,12 @@ class CatalogPage(RoutablePageMixin, Page):
 
     def _render_listing(self, request, category=None):
         from b2b_cabinet.cabinet.company import pricing_context
-        from b2b_cabinet.catalogue import list_products, root_categories
+        from b2b_cabinet.catalogue import MAX_QUERY_LENGTH, list_products, root_categories
 
+        # The public page reads ?q= without a form: cut it like the cabinet's form limits it.
+        query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
         listing = list_products(
-            category=category, query=request.GET.get("q", "").strip(), page_number=request.GET.get("page", 1),
+            category=category, query=query, page_number=request.GET.get("page", 1),
             context=pricing_context(request),
         )
         subcategories = category.children.filter(is_active=True) if category else root_categories()

@@ -127,8 +127,16 @@ class DocumentApplier:
                 # A savepoint only where something is written here (lines, payments, shipments); a
                 # status-only document changes attributes in memory, written with the batch.
                 if doc.lines or doc.linked:
-                    with transaction.atomic():
-                        changed = self.apply_details(part, doc)
+                    # The savepoint undoes the rows; the part's attributes set in memory are undone
+                    # here, or a later document of the same part in this batch would write them.
+                    saved = {name: getattr(part, name) for name in (*ONEC_FIELDS, "reserved", "total")}
+                    try:
+                        with transaction.atomic():
+                            changed = self.apply_details(part, doc)
+                    except B2BCabinetError:
+                        for name, value in saved.items():
+                            setattr(part, name, value)
+                        raise
                 else:
                     changed = self.apply_details(part, doc)
             except B2BCabinetError as exc:

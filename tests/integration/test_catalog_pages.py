@@ -79,3 +79,12 @@ def test_listing_paginates(client, pages, settings):
 def test_anonymous_visitors_see_price_on_request(client, catalogue):
     html = client.get("/catalog/").content.decode()
     assert "price on request" in html
+
+
+def test_a_long_search_text_is_cut_to_the_form_limit(client, catalogue):
+    from b2b_cabinet.catalogue import MAX_QUERY_LENGTH
+
+    response = client.get("/catalog/", {"q": "KAB-325 " + "я" * 5000})
+    assert response.status_code == 200
+    assert response.context["listing"].query == ("KAB-325 " + "я" * 5000)[:MAX_QUERY_LENGTH]
+    assert "я" * (MAX_QUERY_LENGTH + 1) not in response.content.decode()

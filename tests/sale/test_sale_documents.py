@@ -253,3 +253,18 @@ def test_a_whole_order_invoice_goes_only_to_a_node_that_has_every_part_of_the_or
     docs = etree.fromstring(ekf.query().body).findall("Документ")
     assert len(docs) == order.parts.count()
     assert all(d.findtext("ПодчиненныеДокументы/ПодчиненныйДокумент/Номер") == invoice.number for d in docs)
+
+
+def test_a_refused_document_leaves_nothing_for_a_later_document_of_the_same_part(client, order, nodes):
+    iek = one_c(client, nodes["IEK"])
+    part = OrderPart.objects.get(producer__name="IEK")
+    bad_shipment = """<ПодчиненныеДокументы><ПодчиненныйДокумент><Ид>ship-bad</Ид><Номер>РТ-9</Номер>
+      <Дата>2026-12-05</Дата><ХозОперация>Отпуск товара</ХозОперация><Сумма>-5.00</Сумма>
+    </ПодчиненныйДокумент></ПодчиненныеДокументы>"""
+    docs = documents_xml(document(part.number, status="P", onec_number="ЗК-ОТКАЗ", extra=bad_shipment),
+                         document(part.number, status="P"), version="2.10")
+    iek.sale_exchange({"d.xml": docs}, version="2.10")
+    part.refresh_from_db()
+    assert part.onec_number != "ЗК-ОТКАЗ"
+    assert not Shipment.objects.exists()
+    assert part.status == S.CONFIRMED

@@ -46,3 +46,14 @@ def test_the_package_is_a_valid_zip_with_the_standard_parts(tmp_path):
 def test_a_sheet_title_is_what_excel_accepts():
     assert sheet_title("ООО «Альфа»: опт/розница") == "ООО «Альфа»  опт розница"
     assert len(sheet_title("x" * 40)) == 31
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    path = tmp_path / "formula.xlsx"
+    name = '=HYPERLINK("http://evil.example/","Скидка")'
+    write_xlsx(path, "x", ["=1+1", "Склад\x07 1"], [[name, "=SUM(A1:A9)", "+7 343", "ok"]])
+    sheet = load_workbook(path).worksheets[0]
+    assert [c.value for c in sheet[1]][:2] == ["=1+1", "Склад 1"]
+    assert [c.data_type for c in sheet[1]][:2] == ["s", "s"] and sheet["A1"].font.b
+    assert [c.value for c in sheet[2]] == [name, "=SUM(A1:A9)", "+7 343", "ok"]
+    assert {c.data_type for c in sheet[2]} == {"s"}
