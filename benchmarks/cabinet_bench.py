@@ -25,7 +25,6 @@ import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 import types
 from pathlib import Path
@@ -118,7 +117,9 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="b2b-cabinet-bench-")
+    from benchmarks import scratch_dir
+
+    workdir = scratch_dir("b2b-cabinet-bench-")
     url = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
     if url.startswith("postgres"):
         reset_postgres(url)

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -103,7 +102,9 @@ def main() -> None:
     parser.add_argument("--parts", type=int, default=10_000)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="b2b-exchange-bench-")
+    from benchmarks import scratch_dir
+
+    workdir = scratch_dir("b2b-exchange-bench-")
     url = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
     if url.startswith("postgres"):
         from benchmarks.pricing_bench import reset_postgres

@@ -27,7 +27,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -125,7 +124,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure_database(json.loads(args.child.read_text()))))
         return
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="b2b-import-bench-"))
+    from benchmarks import scratch_dir
+
+    # Without --workdir the 785 MB package goes into a scratch folder removed at exit.
+    workdir = args.workdir or Path(scratch_dir("b2b-import-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     packages = write_packages(workdir, args.products)
     packages_file = workdir / "packages.json"

@@ -189,7 +189,9 @@ def main() -> None:
         setup_django(args.database_url)
         price_list_child(args.price_list_child)
         return
-    workdir = tempfile.mkdtemp(prefix="b2b-pricing-bench-")
+    from benchmarks import scratch_dir
+
+    workdir = scratch_dir("b2b-pricing-bench-")
     url = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
     if url.startswith("postgres"):
         reset_postgres(url)
