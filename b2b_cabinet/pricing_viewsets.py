@@ -169,25 +169,26 @@ class MarginReportView(PricingAdminView):
                 "currency": context.currency, "query": self.request.GET.urlencode()}
 
     def export(self, context, products, company):
-        from openpyxl import Workbook
+        from b2b_cabinet.xlsx import write_xlsx
 
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(str(_("Margin report"))[:31])
-        sheet.append([str(x) for x in (_("SKU"), _("Product"), _("Brand"), _("Base price"), _("Company price"),
-                                       _("RRP"), _("Margin"), _("Markup, %"), _("Currency"))])
+        header = [str(x) for x in (_("SKU"), _("Product"), _("Brand"), _("Base price"), _("Company price"),
+                                   _("RRP"), _("Margin"), _("Markup, %"), _("Currency"))]
         ids = list(products.values_list("pk", flat=True))
-        for start in range(0, len(ids), 2000):
-            chunk = list(m.Product.objects.filter(pk__in=ids[start:start + 2000]).select_related("category", "brand")
-                         .order_by("name", "pk"))
-            priced = pricing.price_products(context, chunk)
-            for product in chunk:
-                line = priced[product.pk]
-                sheet.append([product.sku, product.name, product.brand.name if product.brand else "",
-                              line.base_price, line.unit_price, line.rrp, line.margin, line.markup_percent,
-                              context.currency])
+
+        def rows():
+            for start in range(0, len(ids), 2000):
+                chunk = list(m.Product.objects.filter(pk__in=ids[start:start + 2000])
+                             .select_related("category", "brand").order_by("name", "pk"))
+                priced = pricing.price_products(context, chunk)
+                for product in chunk:
+                    line = priced[product.pk]
+                    yield [product.sku, product.name, product.brand.name if product.brand else "",
+                           line.base_price, line.unit_price, line.rrp, line.margin, line.markup_percent,
+                           context.currency]
+
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="margin-{company.pk}.xlsx"'
-        book.save(response)
+        write_xlsx(response, str(_("Margin report")), header, rows(), widths=(16, 60, 18), freeze="C2")
         return response
 
 

@@ -31,8 +31,9 @@ def sheet_title(title: str) -> str:
     return BAD_TITLE.sub(" ", title).strip()[:31] or "Sheet1"
 
 
-def _text(sheet, value: str):
-    """``value`` without the characters XML cannot carry; a cell typed as text if it looks like a formula."""
+def safe_text(sheet, value: str):
+    """``value`` for a write-only ``sheet``: the characters XML cannot carry dropped, and a cell typed as
+    text if it would otherwise be written as a formula (starts with ``=``)."""
     if ILLEGAL_CHARACTERS_RE.search(value):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if value.startswith("="):
@@ -57,7 +58,7 @@ def write_xlsx(target, title: str, header: Sequence, rows: Iterable[Sequence], *
     bold = Font(bold=True)
     head = []
     for value in header:
-        cell = _text(sheet, value) if isinstance(value, str) else value
+        cell = safe_text(sheet, value) if isinstance(value, str) else value
         if not isinstance(cell, Cell):
             cell = WriteOnlyCell(sheet, cell)
         cell.font = bold
@@ -71,7 +72,7 @@ def write_xlsx(target, title: str, header: Sequence, rows: Iterable[Sequence], *
             kind = value.__class__
             if kind is str:
                 if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
-                    values[i] = _text(sheet, value)
+                    values[i] = safe_text(sheet, value)
             elif kind is date or (isinstance(value, date) and not isinstance(value, datetime_)):
                 cell = values[i] = WriteOnlyCell(sheet, value)
                 cell.number_format = DATE_FORMAT

@@ -20,6 +20,8 @@ def statement_xlsx(statement: Statement) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from b2b_cabinet.xlsx import safe_text
+
     with translation.override(b2b_settings.DOCUMENT_LANGUAGE or translation.get_language()):
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(_("Reconciliation statement")[:31])
@@ -30,6 +32,8 @@ def statement_xlsx(statement: Statement) -> bytes:
 
         def cell(value, strong=False, number=False):
             c = WriteOnlyCell(ws, value=value)
+            if c.data_type == "f":  # a name or number from 1C is text, never a formula
+                c.data_type = "s"
             if strong:
                 c.font = bold
             if number:
@@ -55,7 +59,8 @@ def statement_xlsx(statement: Statement) -> bytes:
 
         total_row(_("Opening balance"), *sides(s.opening))
         for r in s.rows:
-            ws.append([r.date, r.document, cell(r.debit or None, number=True), cell(r.credit or None, number=True)])
+            ws.append([r.date, safe_text(ws, r.document), cell(r.debit or None, number=True),
+                       cell(r.credit or None, number=True)])
         total_row(_("Turnover for the period"), s.debit_turnover, s.credit_turnover)
         total_row(_("Closing balance"), *sides(s.closing))
         buffer = io.BytesIO()

@@ -41,6 +41,15 @@ def test_the_margin_report_exports_xlsx(admin_client, shop):
     assert {r[1]: (r[4], r[5], r[6]) for r in rows[1:]}["Кабель"] == (1000, 1500, 500)
 
 
+def test_the_margin_report_keeps_a_formula_looking_name_as_text(admin_client, shop):
+    shop.other.name = '=HYPERLINK("http://evil.example/","Щит")'
+    shop.other.save(update_fields=["name"])
+    response = admin_client.get("/admin/b2b_margin_report/", {"company": shop.company.pk, "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2) if row[1].value == shop.other.name]
+    assert len(cells) == 1 and cells[0].data_type == "s"
+
+
 @pytest.mark.parametrize("url", ["/admin/b2b_price_preview/", "/admin/b2b_margin_report/"])
 def test_pricing_tools_need_the_discount_rule_permission(client, url, db):
     from django.contrib.auth.models import Permission
