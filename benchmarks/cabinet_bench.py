@@ -32,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "example_site")]
 
-from benchmarks.pricing_bench import fill, reset_postgres, setup_django  # noqa: E402
+from benchmarks.pricing_bench import prepare_catalogue  # noqa: E402
 
 
 def p95(timings: list[float]) -> float:
@@ -117,21 +117,8 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    from benchmarks import scratch_dir
-
-    workdir = scratch_dir("b2b-cabinet-bench-")
-    url = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
-    if url.startswith("postgres"):
-        reset_postgres(url)
-    setup_django(url)
-    started = time.perf_counter()
-    data = fill(args.products, args.rules)
-    from django.db import connection
-
-    # Fresh statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would give a live site.
-    connection.cursor().execute("ANALYZE")
-    result = {"products": args.products, "database": url.split(":")[0],
-              "setup_s": round(time.perf_counter() - started, 1)}
+    url, data, setup_s = prepare_catalogue(args.database_url, args.products, args.rules, "b2b-cabinet-bench-")
+    result = {"products": args.products, "database": url.split(":")[0], "setup_s": setup_s}
     install_baseline_urlconf()
     result.update(measure(data["user"], data["ids"]))
     print(json.dumps(result))

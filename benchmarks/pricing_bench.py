@@ -178,6 +178,25 @@ def price_list_child(company_id: int) -> None:
                       "bytes": size}))
 
 
+
+def prepare_catalogue(database_url: str, products: int, rules: int, prefix: str) -> tuple[str, dict, float]:
+    """A fresh database (SQLite in a scratch folder unless ``database_url``) filled by :func:`fill` and
+    analysed; returns its URL, what :func:`fill` returned and the setup seconds."""
+    from benchmarks import scratch_dir
+
+    url = database_url or f"sqlite:///{scratch_dir(prefix)}/bench.sqlite3"
+    if url.startswith("postgres"):
+        reset_postgres(url)
+    setup_django(url)
+    started = time.perf_counter()
+    data = fill(products, rules)
+    from django.db import connection
+
+    # Fresh statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would give a live site.
+    connection.cursor().execute("ANALYZE")
+    return url, data, round(time.perf_counter() - started, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=150_000)
@@ -189,21 +208,8 @@ def main() -> None:
         setup_django(args.database_url)
         price_list_child(args.price_list_child)
         return
-    from benchmarks import scratch_dir
-
-    workdir = scratch_dir("b2b-pricing-bench-")
-    url = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
-    if url.startswith("postgres"):
-        reset_postgres(url)
-    setup_django(url)
-    started = time.perf_counter()
-    data = fill(args.products, args.rules)
-    from django.db import connection
-
-    # Fresh statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would give a live site.
-    connection.cursor().execute("ANALYZE")
-    result = {"products": args.products, "rules": args.rules, "database": url.split(":")[0],
-              "setup_s": round(time.perf_counter() - started, 1)}
+    url, data, setup_s = prepare_catalogue(args.database_url, args.products, args.rules, "b2b-pricing-bench-")
+    result = {"products": args.products, "rules": args.rules, "database": url.split(":")[0], "setup_s": setup_s}
     result["price_10k_lines_ms"], result["price_10k_lines_cpu_ms"] = price_10k(data["company"], data["ids"])
     result.update(catalog_page(data["user"], data["catalog"]))
     from django.db import connections
