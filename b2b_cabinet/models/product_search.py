@@ -23,6 +23,7 @@ indexes serve ``icontains``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import models, transaction
@@ -153,17 +154,36 @@ def deferred(connection):
     For bulk writers (the 1C importer). Atomic: the trigger swap is part of the block's transaction
     (a savepoint), so a failure rolls back the swap with the writes. A no-op without the index.
     """
-    if not available(connection):
-        yield
-        return
     with transaction.atomic(using=connection.alias):
-        with connection.cursor() as cursor:
-            _swap(cursor, NOTING_TRIGGERS)
+        finish = defer(connection)
         yield
+        finish()
+
+
+def defer(connection) -> Callable[[], None]:
+    """Start indexing set-based, as :func:`deferred` does; return the function that ends it.
+
+    For a caller already inside a transaction that wants to choose when the indexing happens (the
+    importer runs it while its workers read the next file). Returns a no-op without the index.
+    """
+    if not available(connection):
+        return lambda: None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {PRODUCT_TABLE})")
+        empty = not cursor.fetchone()[0]
+        if empty:
+            # Every row will be new: the index is built from the table at the end, so there is
+            # nothing to note (a trigger program per inserted row is dear).
+            for name in TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        else:
+            _swap(cursor, NOTING_TRIGGERS)
+
+    def finish() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT (SELECT count(*) FROM {STALE}), (SELECT count(*) FROM {PRODUCT_TABLE})")
             changed, total = cursor.fetchone()
-            if changed * REBUILD_SHARE >= total:
+            if empty or changed * REBUILD_SHARE >= total:
                 # Most of the catalogue changed (a first import): reading it all again is cheaper
                 # than taking the old words out row by row.
                 cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('rebuild')")
@@ -174,6 +194,8 @@ def deferred(connection):
                                f"FROM {STALE} s JOIN {PRODUCT_TABLE} p ON p.id = s.id")
             cursor.execute(f"DELETE FROM {STALE}")
             _swap(cursor, TRIGGERS)
+
+    return finish
 
 
 def match_expression(words: list[str]) -> str:

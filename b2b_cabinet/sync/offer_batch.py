@@ -61,7 +61,7 @@ class OfferBatch:
       ``stock_owners``: ``(product_id, run_id)`` of offers read before, whose other warehouses drop to 0;
     * ``states`` / ``new_states``: offer state rows ``(Ид, product_id, None, quantity, digest)``.
 
-    PostgreSQL: ``price_rows``, ``stock_rows``, ``states`` hold every offer's rows and
+    PostgreSQL: ``price_rows``, ``stock_rows`` (+ ``reserved``), ``states`` hold every offer's rows and
     ``price_owners``/``stock_owners`` the ``(product_id, None)`` owners read before, each joined
     into one COPY text string by :meth:`finish`.
     """
@@ -119,7 +119,7 @@ class OfferBatch:
         if stocks is not None:
             if existing:
                 self.stock_owners.append(f"{product}\t\\N\n")
-            self.stock_rows += [f"{product}\t\\N\t{w}\t{q}\t{tr}\t{_copy_value(e)}\t{run_id}\n"
+            self.stock_rows += [f"{product}\t\\N\t{w}\t{q}\t{tr}\t{_copy_value(e)}\t{run_id}\t0\n"
                                 for w, q, tr, e in stocks]
         self.states.append(_copy_line((xid, product, None, quantity, digest)))
 

@@ -68,21 +68,35 @@ def _worker_start() -> None:
     """A worker makes many small acyclic objects per record: collect young objects less often."""
     gc.set_threshold(50_000, 20, 100)
 
-def ordered_map(pool, function: Callable, items: Sequence) -> Iterator:
-    """``map(function, items)`` on ``pool`` in order, keeping at most :data:`WINDOW` results pending."""
+
+def ordered_map(pool, function: Callable, items: Sequence, *, before: Callable[[], None] | None = None,
+                ahead: int = WINDOW) -> Iterator:
+    """``map(function, items)`` on ``pool`` in order, keeping at most :data:`WINDOW` results pending.
+
+    ``before``, if given, runs in this process once ``ahead`` items are handed out, so the workers
+    read while it runs (work left over from the previous file); the results then drain back to
+    :data:`WINDOW` pending.
+    """
     if pool is None:
+        if before is not None:
+            before()
         for item in items:
             yield function(item)
         return
     pending: deque = deque()
     iterator = iter(items)
-    for item in iterator:
-        pending.append(pool.apply_async(function, (item,)))
-        if len(pending) >= WINDOW:
-            break
-    while pending:
-        result = pending.popleft().get()
+
+    def hand_out(limit: int) -> None:
         for item in iterator:
             pending.append(pool.apply_async(function, (item,)))
-            break
+            if len(pending) >= limit:
+                return
+
+    hand_out(ahead if before is not None else WINDOW)
+    if before is not None:
+        before()
+    while pending:
+        result = pending.popleft().get()
+        if len(pending) < WINDOW:
+            hand_out(WINDOW)
         yield result

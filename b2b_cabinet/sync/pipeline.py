@@ -9,9 +9,11 @@ issues are written outside that transaction, so they survive a rollback.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from b2b_cabinet.sync.classifier_load import ClassifierLoader
 from b2b_cabinet.sync.errors import CommerceMLError
 from b2b_cabinet.sync.issues import IssueLog
 from b2b_cabinet.sync.loaders import bulk_writer
-from b2b_cabinet.sync.loaders.base import HASH_COLUMNS, OFFER_STATE, PRODUCT, VARIANT
+from b2b_cabinet.sync.loaders.base import HASH_COLUMNS, OFFER_STATE, PRICE, PRODUCT, STOCK, VARIANT
 from b2b_cabinet.sync.offers_load import OfferSink
 from b2b_cabinet.sync.parallel import chunk_pool, frozen_heap, ordered_map, worker_count
 from b2b_cabinet.sync.planning import FilePlan, plan_files
@@ -50,6 +52,10 @@ MIN_CHUNK = 256 * 1024
 #: Files up to this size are also parsed in this process: a few thousand records take less CPU
 #: than forking workers and sending their rows back (a typical 1 % delta is about 4 MB a file).
 INLINE_FILE = 8 * 1024 * 1024
+#: A run of at least this many bytes into empty catalogue tables (a first import) builds their
+#: secondary indexes after writing the rows (see ``BulkWriter.indexes_set_aside``).
+FIRST_LOAD_BYTES = 64 * 1024 * 1024
+FIRST_LOAD_TABLES = (PRODUCT, VARIANT, PRICE, STOCK, OFFER_STATE)
 
 Progress = Callable[[int, int], None]
 
@@ -93,10 +99,16 @@ def import_files(
     try:
         plans = plan_files(paths)
         run.is_full = any(plan.is_full for plan in plans)
+        # Inside a caller's transaction, rows it wrote may still wait for deferred checks, which
+        # PostgreSQL will not let an index be built over: only a run of its own is a first load.
+        own_transaction = not connection.in_atomic_block
         with transaction.atomic():
-            importer = Importer(run, issues, progress, sum(plan.size for plan in plans))
-            for plan in plans:
-                importer.import_file(plan)
+            importer = Importer(run, issues, progress, sum(plan.size for plan in plans), own_transaction)
+            with importer.first_load() as aside:
+                importer.aside = aside
+                for plan in plans:
+                    importer.import_file(plan)
+                importer.run_pending()
             run.kinds = ", ".join(sorted({plan.role for plan in plans}))
             if dry_run:
                 raise _DryRun
@@ -128,7 +140,8 @@ def import_files(
 class Importer:
     """One run's state: the writer, reference caches, counts; imports file after file."""
 
-    def __init__(self, run: ImportRun, issues: IssueLog, progress: Progress | None, total_bytes: int):
+    def __init__(self, run: ImportRun, issues: IssueLog, progress: Progress | None, total_bytes: int,
+                 own_transaction: bool = False):
         from b2b_cabinet.sync.refs import References
 
         self.run = run
@@ -140,6 +153,31 @@ class Importer:
         self.saved_files: list[str] = []
         self.writer = bulk_writer(connection, run.pk)
         self.refs = References()
+        self.own_transaction = own_transaction
+        self.aside = None  # the IndexesAside of a first load
+        #: Work that may wait until the workers read the next file (indexes built again).
+        self.pending: list[Callable[[], None]] = []
+        self.search_finish: Callable[[], None] | None = None  # product_search.defer's, while deferred
+
+    def _finish_search(self) -> None:
+        finish, self.search_finish = self.search_finish, None
+        if finish is not None:
+            finish()
+
+    def _rebuild_products(self) -> None:
+        if self.aside is not None:
+            self.aside.rebuild([PRODUCT, VARIANT])
+
+    def run_pending(self) -> None:
+        """Do the work left over from earlier files, now."""
+        while self.pending:
+            self.pending.pop(0)()
+
+    def first_load(self) -> AbstractContextManager:
+        """For a big run into empty catalogue tables: their secondary indexes are built at the end."""
+        if self.total_bytes < FIRST_LOAD_BYTES or not self.own_transaction:
+            return nullcontext()
+        return self.writer.indexes_set_aside([t for t in FIRST_LOAD_TABLES if self.writer.is_empty(t)])
 
     def import_file(self, plan: FilePlan) -> None:
         """Load the file's classifier, then its products or offers."""
@@ -204,10 +242,16 @@ class Importer:
             return
         workers = worker_count() if len(chunks) > 1 and plan.size > INLINE_FILE else 1
         before = Counts(**vars(self.counts))
+        leftover = self.run_pending if self.pending else None
         try:
-            with frozen_heap(), transaction.atomic(), chunk_pool(workers) as pool:
-                for result in ordered_map(pool, reader, chunks):
-                    sink.write(result)
+            with frozen_heap(), chunk_pool(workers) as pool:
+                results = ordered_map(pool, reader, chunks, before=leftover, ahead=self.writer.results_ahead)
+                # The first result comes after the leftover work, which is done outside the savepoint
+                # below: re-reading this file after a failure must not undo it.
+                first = next(results, None)
+                with transaction.atomic():
+                    for result in itertools.chain(() if first is None else (first,), results):
+                        sink.write(result)
         except CommerceMLError as exc:
             if not exc.problem.startswith("the XML is malformed"):
                 raise
@@ -218,19 +262,27 @@ class Importer:
             self._run_whole(plan, record, sink)
 
     def _run_whole(self, plan: FilePlan, record: str, sink) -> None:
+        self.run_pending()
         with transaction.atomic():
             for result in read_whole(str(plan.path), record):
                 sink.write(result)
 
     def _products(self, plan: FilePlan) -> None:
         chunks = self._chunks(plan, "Товар")
+        # Into an empty table a full upload has nothing to deactivate: every row is from this file.
+        was_empty = plan.is_full and self.writer.is_empty(PRODUCT)
         known = self._known(plan, chunks, "content_hash")
         self._state(known)
         sink = ProductSink(self, plan.path, known)
-        # SQLite: the search index takes the file's changed products at the end, set-based.
-        with product_search.deferred(connection):
-            self._run_chunks(plan, "Товар", read_product_chunk, sink, chunks)
-        if plan.is_full:
+        # SQLite: the search index takes the changed products later, set-based, while the workers
+        # read the next file (or at the end of the run); so do the product indexes of a first
+        # load. A goods file after another (split files) leaves both waiting until after itself.
+        self.pending = [task for task in self.pending if task not in (self._finish_search, self._rebuild_products)]
+        if self.search_finish is None:
+            self.search_finish = product_search.defer(connection)
+        self._run_chunks(plan, "Товар", read_product_chunk, sink, chunks)
+        self.pending += [self._finish_search, self._rebuild_products]
+        if plan.is_full and not was_empty:
             # A 2.04 variant product ``p#c`` keeps its parent ``p`` in the catalogue too.
             seen = set(sink.seen)
             seen.update(xid.partition("#")[0] for xid in sink.seen if "#" in xid)
@@ -238,6 +290,7 @@ class Importer:
 
     def _offers(self, plan: FilePlan) -> None:
         chunks = self._chunks(plan, "Предложение")
+        was_empty = plan.is_full and plan.role == "offers" and self.writer.is_empty(VARIANT)
         if plan.size > SMALL_FILE and chunks:
             known, product_ids = self.writer.offer_keys(HASH_COLUMNS[plan.role])
         else:
@@ -246,7 +299,7 @@ class Importer:
         sink = OfferSink(self, plan.path, plan.role, known, product_ids, plan.first)
         STATE.offer_plan = sink.plan()
         self._run_chunks(plan, "Предложение", read_offer_chunk, sink, chunks)
-        if plan.is_full and plan.role == "offers":
+        if plan.is_full and plan.role == "offers" and not was_empty:
             self.counts.deactivated += self.writer.deactivate_missing(VARIANT, sink.seen_variants)
 
     def deactivate_products(self, pks: list[int]) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.utils import timezone
@@ -65,11 +66,27 @@ def chunked(items: Sequence, size: int) -> Iterable[Sequence]:
         yield items[start : start + size]
 
 
+class IndexesAside:
+    """Indexes :meth:`BulkWriter.indexes_set_aside` dropped, by table, until they are built again."""
+
+    def __init__(self, writer: BulkWriter, statements: dict[str, list[str]]):
+        self.writer = writer
+        self.statements = statements
+
+    def rebuild(self, tables: Sequence[str] | None = None) -> None:
+        """Build the indexes of ``tables`` (default: all that are still aside) again, now."""
+        for table in list(self.statements) if tables is None else tables:
+            self.writer._rebuild(self.statements.pop(table, []))
+
+
 class BulkWriter:
     """Vendor-neutral part of the writers; subclasses implement the vendor-specific statements."""
 
     #: Whether :class:`~b2b_cabinet.sync.offer_batch.OfferBatch` rows come as COPY text.
     copy_text = False
+    #: Chunks handed to the workers before the pipeline does work left over from the previous file
+    #: (indexes built again), so they read meanwhile; finished results wait in memory, hence a bound.
+    results_ahead = 12
 
     def __init__(self, connection, run_id: int):
         self.connection = connection
@@ -149,6 +166,34 @@ class BulkWriter:
             for part in chunked(list(pks), 500):
                 marks = ", ".join(["%s"] * len(part))
                 cursor.execute(f"UPDATE {OFFER_STATE} SET {OFFER_DIGESTS} WHERE {column} IN ({marks})", part)
+
+    def is_empty(self, table: str) -> bool:
+        """Whether ``table`` has no row at all."""
+        return not self.fetch_pairs(f"SELECT 1 FROM {table} LIMIT 1")
+
+    @contextmanager
+    def indexes_set_aside(self, tables: Sequence[str]) -> Iterator[IndexesAside]:
+        """Drop the secondary indexes of ``tables`` (PostgreSQL: their foreign keys too), rebuild them at the end.
+
+        For a first import into empty tables: building an index from all its rows at once costs a
+        fraction of maintaining it row by row (and a foreign key added to a filled table is checked
+        by one join, where each inserted row queued a check of its own). Unique indexes stay, since
+        the upserts need them. The drops are part of the import's transaction: if the block fails,
+        the rollback brings every index back, and the rebuild at the end runs only on success.
+        The block may rebuild some tables earlier (:meth:`IndexesAside.rebuild`).
+        """
+        aside = IndexesAside(self, {table: self._set_aside(table) for table in tables})
+        yield aside
+        aside.rebuild()
+
+    def _set_aside(self, table: str) -> list[str]:
+        """Drop ``table``'s secondary indexes; return the statements that create them again."""
+        raise NotImplementedError
+
+    def _rebuild(self, statements: list[str]) -> None:
+        with self.connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
     # -- writes (vendor specific) ----------------------------------------------------------------
     def upsert_products(self, rows: list[tuple], *, new: bool = False) -> None:
