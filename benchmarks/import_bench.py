@@ -12,7 +12,10 @@ in the same run:
   ``prices_stock`` (an offers.xml with every price and quantity changed) and ``delta1pct`` (a 1 %
   changes-only package);
 * ``peak_rss_mb``: the largest resident set of any process of the import (main or worker);
-  ``main_rss_mb`` that of the main process alone.
+  ``main_rss_mb`` that of the main process alone;
+* ``cpu_<database>``: CPU seconds of each measure, as ``[main process, workers, database server]``
+  (the server's from ``/proc`` for local PostgreSQL processes; SQLite runs in the main process).
+  On a shared 2-core machine wall time moves with the neighbours' load; CPU time much less.
 
 Each database is measured in its own child process; PostgreSQL uses a fresh database on
 ``--pg-url`` (default ``postgres://postgres@127.0.0.1:5432/postgres``), named by ``--pg-database``
@@ -70,6 +73,20 @@ def write_packages(workdir: Path, products: int) -> dict[str, list[str]]:
     }
 
 
+def server_cpu_seconds() -> float:
+    """CPU seconds used so far by the local PostgreSQL processes (0 where /proc cannot tell)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" in text or "(postmaster)" in text:
+            fields = text.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def measure_database(packages: dict[str, list[str]]) -> dict:
     """Run in a child process whose DATABASE_URL names an empty database."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_site.settings.test")
@@ -89,9 +106,15 @@ def measure_database(packages: dict[str, list[str]]) -> dict:
         ("prices_stock", packages["prices_stock"]),
         ("delta1pct", packages["delta1pct"]),
     ):
-        started = time.perf_counter()
+        started, times, server = time.perf_counter(), os.times(), server_cpu_seconds()
         run = import_files(files, source=ImportRun.Source.COMMAND)
         figures[f"{name}_s"] = round(time.perf_counter() - started, 2)
+        done = os.times()
+        figures[f"{name}_cpu"] = [
+            round(done.user + done.system - times.user - times.system, 2),
+            round(done.children_user + done.children_system - times.children_user - times.children_system, 2),
+            round(server_cpu_seconds() - server, 2),
+        ]
         if run.status != ImportRun.Status.SUCCESS:
             raise SystemExit(f"{name}: import failed: {run.error}")
         figures[f"{name}_counts"] = [run.created, run.updated, run.unchanged, run.deactivated, run.rejected]
@@ -159,6 +182,7 @@ def main() -> None:
         for measure in ("full", "prices_stock", "unchanged", "delta1pct"):
             out[f"{measure}_{key}_s"] = figures[f"{measure}_s"]
         out[f"counts_{key}"] = {m: figures[f"{m}_counts"] for m in ("full", "unchanged", "prices_stock", "delta1pct")}
+        out[f"cpu_{key}"] = {m: figures[f"{m}_cpu"] for m in ("full", "unchanged", "prices_stock", "delta1pct")}
         peak = max(peak, figures["peak_rss_mb"])
         main_peak = max(main_peak, figures["main_rss_mb"])
     out["peak_rss_mb"] = peak

@@ -145,10 +145,12 @@ class PostgresWriter(BulkWriter):
         )
 
     def write_offer_batch(self, batch, role: str, stale: str = "") -> None:
+        # States first: an offer read before by another kind of file (a prices file after the
+        # offers file) has its state already, and the straight COPY then stops at its first row.
         if not batch.existing and self._copy_new([
+            (OFFER_STATE, (*OFFER_STATE_COLUMNS, HASH_COLUMNS[role]), CopyText(batch.states)),
             (PRICE, PRICE_COLUMNS, CopyText(batch.price_rows)),
             (STOCK, (*STOCK_COLUMNS, "reserved"), CopyText(batch.stock_rows)),
-            (OFFER_STATE, (*OFFER_STATE_COLUMNS, HASH_COLUMNS[role]), CopyText(batch.states)),
         ]):
             return
         if batch.price_rows or batch.price_owners:
