@@ -1,5 +1,7 @@
 """A first import into empty tables: secondary indexes built after the rows, new rows written straight in."""
 
+import re
+
 import pytest
 from django.db import connection, transaction
 
@@ -152,3 +154,28 @@ def test_rows_believed_new_that_exist_after_all_are_updated(tmp_path, set_aside,
     assert _content() == expected
     assert Product.objects.count() == 300 and Price.objects.count() == 900
     assert not Product.objects.exclude(sku__startswith="N-").exists()
+
+
+def test_a_first_split_exchange_gives_what_an_ordinary_import_gives(tmp_path, set_aside, monkeypatch):
+    """Offers, then prices and rests of the same offers in one run: the later files meet existing states."""
+    spec = small_spec(products=300)
+    info = write_package(tmp_path / "p", spec)
+    changed = write_offers_changed(tmp_path / "changed", spec).offers_path.read_text(encoding="utf-8-sig")
+    split = tmp_path / "split"
+    split.mkdir()
+    (split / "offers___1.xml").write_text(info.offers_path.read_text(encoding="utf-8-sig"), encoding="utf-8")
+    (split / "prices___1.xml").write_text(
+        re.sub(r"\s*<Склад ИдСклада=[^>]*/>|\s*<Количество>[^<]*</Количество>", "", changed), encoding="utf-8")
+    (split / "rests___1.xml").write_text(re.sub(r"\s*<Цены>.*?</Цены>", "", changed, flags=re.S), encoding="utf-8")
+    files = (info.import_path, split / "offers___1.xml", split / "prices___1.xml", split / "rests___1.xml")
+    monkeypatch.setattr(pipeline, "FIRST_LOAD_BYTES", 1 << 40)
+    ordinary = run_import(*files)
+    expected = (ordinary.status, ordinary.created, ordinary.updated, _content())
+    _wipe()
+    monkeypatch.setattr(pipeline, "FIRST_LOAD_BYTES", 0)
+
+    run = run_import(*files)
+
+    assert set_aside
+    assert (run.status, run.created, run.updated, _content()) == expected
+    assert expected[0] == ImportRun.Status.SUCCESS
