@@ -179,3 +179,27 @@ def test_a_first_split_exchange_gives_what_an_ordinary_import_gives(tmp_path, se
     assert set_aside
     assert (run.status, run.created, run.updated, _content()) == expected
     assert expected[0] == ImportRun.Status.SUCCESS
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles and table owners are PostgreSQL's")
+def test_a_role_that_does_not_own_the_tables_imports_without_dropping_anything(tmp_path, set_aside):
+    info = write_package(tmp_path / "p", small_spec(products=100))
+    with connection.cursor() as cursor:
+        cursor.execute("DO $$ BEGIN CREATE ROLE b2b_import_not_owner; "
+                       "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        cursor.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO b2b_import_not_owner")
+        cursor.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO b2b_import_not_owner")
+        cursor.execute("GRANT USAGE ON SCHEMA public TO b2b_import_not_owner")
+    schema = _schema()
+    with connection.cursor() as cursor:
+        cursor.execute("SET ROLE b2b_import_not_owner")
+    try:
+        run = run_import(info.import_path, info.offers_path)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    assert run.created == 200 and Price.objects.count() == 300
+    assert sorted(set_aside) == sorted(TABLES)  # tried, refused, carried on with every index in place
+    assert schema == _schema()
