@@ -124,10 +124,13 @@ class BulkWriter:
     def offer_keys(self, column: str) -> tuple[dict[str, bytes], dict[str, int]]:
         """For a big offers file: the stored ``column`` digest of every offer by Ид, and the primary
         key of every product by Ид (read from the Ид index, not the wide rows)."""
-        known = {xid: bytes(value) for xid, value in self._stream(
+        ids = self.id_map(PRODUCT)
+        # A product's offer has the product's Ид: both maps share one string per Ид (12 MB at 150,000).
+        same = {xid: xid for xid in ids}
+        known = {same.get(xid, xid): bytes(value) for xid, value in self._stream(
             f"SELECT external_id, {column} FROM {OFFER_STATE} WHERE {column} IS NOT NULL"
         )}
-        return known, self.id_map(PRODUCT)
+        return known, ids
 
     def id_map(self, table: str) -> dict[str, int]:
         """1C Ид → primary key for every row of ``table`` that has an Ид."""
