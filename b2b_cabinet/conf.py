@@ -61,6 +61,9 @@ DEFAULTS: dict[str, Setting] = {
     ),
     "DROP_FOLDER": Setting("", (str,), "Folder scanned on a schedule for CommerceML packages to import."),
     "DROP_FOLDER_MINUTES": Setting(15, (int,), "How often the drop folder is scanned."),
+    "IMPORT_FIRST_LOAD": Setting(
+        True, (bool,), "Build the indexes of an empty catalogue after the rows of a big first import (docs/sync.md)."
+    ),
     "TRANSIT_QUANTITY_REQUISITE": Setting(
         "Количество в пути", (str,), "Offer requisite carrying the quantity in transit."
     ),

@@ -34,6 +34,7 @@ from b2b_cabinet.sync.parallel import chunk_pool, frozen_heap, ordered_map, work
 from b2b_cabinet.sync.planning import FilePlan, plan_files
 from b2b_cabinet.sync.products_load import ProductSink
 from b2b_cabinet.sync.records import KIND_IMPORT, KIND_OFFERS
+from b2b_cabinet.sync.refs import References
 from b2b_cabinet.sync.workers import (
     STATE,
     WorkerState,
@@ -55,7 +56,6 @@ INLINE_FILE = 8 * 1024 * 1024
 #: A run of at least this many bytes into empty catalogue tables (a first import) builds their
 #: secondary indexes after writing the rows (see ``BulkWriter.indexes_set_aside``).
 FIRST_LOAD_BYTES = 64 * 1024 * 1024
-FIRST_LOAD_TABLES = (PRODUCT, VARIANT, PRICE, STOCK, OFFER_STATE)
 
 Progress = Callable[[int, int], None]
 
@@ -104,7 +104,7 @@ def import_files(
         own_transaction = not connection.in_atomic_block
         with transaction.atomic():
             importer = Importer(run, issues, progress, sum(plan.size for plan in plans), own_transaction)
-            with importer.first_load() as aside:
+            with importer.first_load(plans) as aside:
                 importer.aside = aside
                 for plan in plans:
                     importer.import_file(plan)
@@ -142,8 +142,6 @@ class Importer:
 
     def __init__(self, run: ImportRun, issues: IssueLog, progress: Progress | None, total_bytes: int,
                  own_transaction: bool = False):
-        from b2b_cabinet.sync.refs import References
-
         self.run = run
         self.issues = issues
         self.progress = progress
@@ -173,11 +171,20 @@ class Importer:
         while self.pending:
             self.pending.pop(0)()
 
-    def first_load(self) -> AbstractContextManager:
-        """For a big run into empty catalogue tables: their secondary indexes are built at the end."""
-        if self.total_bytes < FIRST_LOAD_BYTES or not self.own_transaction:
+    def first_load(self, plans: Sequence[FilePlan]) -> AbstractContextManager:
+        """For the first big goods import: the indexes of the empty tables it fills are built at the end.
+
+        Only while the catalogue is not live yet (no product at all): setting indexes aside locks
+        the tables, and a site showing products must not wait for an import (so the offers file
+        of a 1C exchange, imported in a run after the goods, takes the ordinary way).
+        """
+        if (not b2b_settings.IMPORT_FIRST_LOAD or self.total_bytes < FIRST_LOAD_BYTES or not self.own_transaction
+                or not any(plan.kind == KIND_IMPORT for plan in plans) or not self.writer.is_empty(PRODUCT)):
             return nullcontext()
-        return self.writer.indexes_set_aside([t for t in FIRST_LOAD_TABLES if self.writer.is_empty(t)])
+        tables = [PRODUCT, VARIANT]
+        if any(plan.kind == KIND_OFFERS for plan in plans):
+            tables += [PRICE, STOCK, OFFER_STATE]
+        return self.writer.indexes_set_aside([table for table in tables if self.writer.is_empty(table)])
 
     def import_file(self, plan: FilePlan) -> None:
         """Load the file's classifier, then its products or offers."""
@@ -256,8 +263,12 @@ class Importer:
             if not exc.problem.startswith("the XML is malformed"):
                 raise
             # Broken XML, or a "<Товар" inside CDATA that fooled the byte scanner: the reader's
-            # own pass tells which, and reports real damage with its line.
+            # own pass tells which, and reports real damage with its line. The rollback to the
+            # savepoint took the brands, producers and units the earlier chunks created (and the
+            # writer's temporary tables): forget their keys too.
             self.counts.__dict__.update(vars(before))
+            self.refs = References()
+            self.writer.forget_temporary_tables()
             sink.reset()
             self._run_whole(plan, record, sink)
 

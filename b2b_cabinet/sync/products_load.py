@@ -21,7 +21,6 @@ class ProductSink:
     def __init__(self, importer, path: Path, known: dict[str, bytes]):
         self.importer = importer
         self.writer = importer.writer
-        self.refs = importer.refs
         self.issues = importer.issues
         self.counts = importer.counts
         self.path = path
@@ -65,13 +64,14 @@ class ProductSink:
         (xid, sku, name, description, category_id, brand, producer_id, producer_name, unit_code, unit_name,
          unit_ratio, vat_rate, barcode, properties, requisites, active, digest, _images, line, unknown_group,
          _chars) = row  # fmt: skip
+        refs = self.importer.refs  # replaced when a file is read again after a rollback
         if unknown_group:
             self.issues.add(W, f"group {unknown_group!r} is not in the classifier; the product has no category",
                             path=self.path, line=line, element="Группы", external_id=xid)
         return (
             external_id or xid, sku[:100], (name or sku or xid)[:500], description, category_id,
-            self.refs.brand(brand), self.refs.producer(producer_id, producer_name),
-            self.refs.unit(unit_code, unit_name), unit_ratio or 1, vat_rate, barcode[:64], properties, requisites,
+            refs.brand(brand), refs.producer(producer_id, producer_name),
+            refs.unit(unit_code, unit_name), unit_ratio or 1, vat_rate, barcode[:64], properties, requisites,
             active, digest if external_id is None else None,
         )
 

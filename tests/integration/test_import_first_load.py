@@ -14,7 +14,8 @@ from tests.importing import catalogue_content, catalogue_snapshot, run_import, s
 # A first load happens only in a transaction of its own.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TABLES = pipeline.FIRST_LOAD_TABLES
+TABLES = ("b2b_cabinet_product", "b2b_cabinet_productvariant", "b2b_cabinet_price", "b2b_cabinet_stocklevel",
+          "b2b_cabinet_offerstate")
 
 
 def _schema() -> list:
@@ -203,3 +204,85 @@ def test_a_role_that_does_not_own_the_tables_imports_without_dropping_anything(t
     assert run.created == 200 and Price.objects.count() == 300
     assert sorted(set_aside) == sorted(TABLES)  # tried, refused, carried on with every index in place
     assert schema == _schema()
+
+
+def test_only_a_run_with_goods_into_an_empty_catalogue_is_a_first_load(tmp_path, set_aside, settings):
+    """1C's HTTP exchange imports import.xml and offers.xml in two runs: the second meets a live catalogue."""
+    info = write_package(tmp_path / "p", small_spec(products=200))
+
+    assert run_import(info.import_path).status == ImportRun.Status.SUCCESS
+    assert sorted(set_aside) == ["b2b_cabinet_product", "b2b_cabinet_productvariant"]  # not what it never writes
+    set_aside.clear()
+    run = run_import(info.offers_path)
+
+    assert run.status == ImportRun.Status.SUCCESS and Price.objects.count() == 600
+    assert set_aside == []  # prices of products the site already shows: no locks
+    _wipe()
+    settings.B2B_CABINET = {"IMPORT_FIRST_LOAD": False}
+    assert run_import(info.import_path, info.offers_path).status == ImportRun.Status.SUCCESS
+    assert set_aside == []
+
+
+def test_a_goods_file_read_again_after_a_later_chunk_fooled_the_byte_scanner(tmp_path, set_aside):
+    """The rollback of the file's savepoint took the brands, producers and units its first chunks made."""
+    info = write_package(tmp_path / "p", small_spec(products=300))
+    text = info.import_path.read_text(encoding="utf-8-sig")
+    at = text.find("<Описание>", len(text) * 3 // 4)
+    text = text[:at] + "<Описание><![CDATA[<p>См. <Товар> в каталоге</p>]]>" + text[at + len("<Описание>"):]
+    cdata = tmp_path / "cdata" / "import.xml"
+    cdata.parent.mkdir()
+    cdata.write_text(text, encoding="utf-8")
+
+    run = run_import(cdata, info.offers_path)
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    assert Product.objects.count() == 300 and Product.objects.exclude(brand=None).count() == 300
+
+
+def _other_session():
+    import psycopg
+
+    s = connection.settings_dict
+    return psycopg.connect(dbname=s["NAME"], user=s["USER"], host=s["HOST"] or None, port=s["PORT"] or None,
+                           password=s["PASSWORD"] or None, autocommit=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table locks are PostgreSQL's")
+def test_an_offers_run_leaves_the_live_catalogue_readable(tmp_path, set_aside):
+    info = write_package(tmp_path / "p", small_spec(products=300))
+    run_import(info.import_path)
+    blocked = []
+
+    def probe(_done, _total):
+        from psycopg import errors
+
+        with _other_session() as other:
+            other.execute("SET lock_timeout = '300ms'")
+            for table in ("b2b_cabinet_product", "b2b_cabinet_price", "b2b_cabinet_pricetype", "b2b_cabinet_warehouse"):
+                try:
+                    other.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
+                except errors.LockNotAvailable:
+                    blocked.append(table)
+
+    run = run_import(info.offers_path, progress=probe)
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    assert blocked == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table locks are PostgreSQL's")
+def test_a_first_load_gives_way_to_a_session_using_a_table(tmp_path, set_aside, monkeypatch):
+    """Another session reads categories in an open transaction: the products keep their foreign keys
+    (and indexes) rather than wait for it; the rest is set aside, and the run succeeds."""
+    monkeypatch.setattr("b2b_cabinet.sync.loaders.postgres.LOCK_TIMEOUT", "200ms")
+    info = write_package(tmp_path / "p", small_spec(products=200))
+    schema = _schema()
+    with _other_session() as other:
+        other.execute("BEGIN")
+        other.execute("SELECT 1 FROM b2b_cabinet_category LIMIT 1").fetchall()
+        run = run_import(info.import_path, info.offers_path)
+        other.execute("ROLLBACK")
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    assert run.created == 400 and Price.objects.count() == 600
+    assert _schema() == schema

@@ -170,6 +170,9 @@ class BulkWriter:
                 marks = ", ".join(["%s"] * len(part))
                 cursor.execute(f"UPDATE {OFFER_STATE} SET {OFFER_DIGESTS} WHERE {column} IN ({marks})", part)
 
+    def forget_temporary_tables(self) -> None:
+        """The transaction rolled back to a savepoint: temporary tables made since may be gone."""
+
     def is_empty(self, table: str) -> bool:
         """Whether ``table`` has no row at all."""
         return not self.fetch_pairs(f"SELECT 1 FROM {table} LIMIT 1")

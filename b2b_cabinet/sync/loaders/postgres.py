@@ -25,6 +25,8 @@ from .base import (
 )
 
 OWNER_TABLE = "b2b_tmp_owner"
+#: How long setting a table's indexes aside may wait for another session's lock before giving up.
+LOCK_TIMEOUT = "2s"
 #: ``maintenance_work_mem`` while indexes set aside for a first import are built again.
 MAINTENANCE_MEMORY = "256MB"
 
@@ -80,10 +82,13 @@ class PostgresWriter(BulkWriter):
                 for row in rows:
                     copy.write_row(row)
 
-    def _execute(self, sql: str, params: Sequence = ()) -> int:
+    def _execute(self, sql: str, params: Sequence | None = None) -> int:
         with self.raw.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, params)  # None: no placeholders, so a "%" in DDL is just a character
             return cursor.rowcount
+
+    def forget_temporary_tables(self) -> None:
+        self._made.clear()
 
     def _copy_new(self, tables: Sequence[tuple[str, Sequence[str], Iterable[tuple] | CopyText]]) -> bool:
         """``COPY`` rows believed new straight into their tables; False, having written nothing, if one exists.
@@ -106,9 +111,9 @@ class PostgresWriter(BulkWriter):
                 work()
             except BaseException:
                 cursor.execute("ROLLBACK TO SAVEPOINT b2b_writer")
-                raise
-            finally:
                 cursor.execute("RELEASE SAVEPOINT b2b_writer")
+                raise
+            cursor.execute("RELEASE SAVEPOINT b2b_writer")
 
     def _owners(self, owners: list[tuple[int, int | None]]) -> str:
         table = self._temp(OWNER_TABLE, "(product_id bigint, variant_id bigint)")
@@ -252,16 +257,22 @@ class PostgresWriter(BulkWriter):
         )
 
         def drop() -> None:
+            # Never wait behind another session's lock (nor make its readers queue behind ours).
+            self._execute("SELECT set_config('lock_timeout', %s, true)", (LOCK_TIMEOUT,))
             for name, _definition in keys:
                 self._execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
             for name, _definition in indexes:
                 self._execute(f'DROP INDEX "{name}"')
 
+        timeout = self.fetch_pairs("SHOW lock_timeout")[0][0]
         try:
             self._in_savepoint(drop)
-        except errors.InsufficientPrivilege:
-            # Not the owner of the tables (the migrations ran as another role): an ordinary import.
+        except (errors.InsufficientPrivilege, errors.LockNotAvailable, errors.DeadlockDetected):
+            # Not the owner of the tables (the migrations ran as another role), or another session
+            # is using them: this table is written the ordinary way, its indexes in place.
             return []
+        finally:
+            self._execute("SELECT set_config('lock_timeout', %s, true)", (timeout,))
         # Indexes first: adding a foreign key checks every row, and the check may use them.
         return [definition for _name, definition in indexes] + [
             f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, definition in keys
