@@ -4,7 +4,8 @@ A goods file is one long list of ``<Товар>`` elements (offers: ``<Пред�
 at element starts into ranges of roughly equal size; each range is parsed as a small document made
 of the original XML declaration and root start tag (so the encoding and namespaces are the
 original's), the range's bytes, and the closing root tag. Line numbers are shifted back to the
-original file's, so errors still point at the right line.
+original file's, so errors still point at the right line: the lines before a chunk are counted in
+the workers, only when a changed record needs them (see :func:`first_line`), not by the planner.
 
 Files this cannot cut safely (a prefixed namespace, an unexpected layout) are parsed as one range:
 correctness never depends on the split.
@@ -14,7 +15,10 @@ from __future__ import annotations
 
 import io
 import itertools
+import mmap
 import os
+import secrets
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -35,9 +39,10 @@ class Chunk:
     end: int
     head: bytes
     tail: bytes
-    line_shift: int
     namespace: str
     record: str
+    index: int = 0  # position in its plan
+    lines: int = 0  # key of the plan's LineTable in _LINE_TABLES (0: none, count from the file)
 
 
 def _encoding_of(head: bytes) -> str:
@@ -153,13 +158,77 @@ def plan_chunks(path: str, prolog: Prolog, record: str, target_size: int) -> lis
                 break
             boundaries.append(cut)
         boundaries.append(last)
-        head_lines = head.count(b"\n")
-        chunks, line, previous = [], 1, 0
-        for start, end in itertools.pairwise(boundaries):
-            line += scan.count_newlines(previous, start)
-            previous = start
-            chunks.append(Chunk(path, start, end, head, root_close, line - 1 - head_lines, prolog.namespace, record))
-        return chunks
+    # Lines are not counted here: that read the whole file in this process before any worker could
+    # start. The workers count them, and only when a changed record needs its line (first_line).
+    key = _register(LineTable(path, [0, *boundaries[:-1]]))
+    return [
+        Chunk(path, start, end, head, root_close, prolog.namespace, record, index, key)
+        for index, (start, end) in enumerate(itertools.pairwise(boundaries))
+    ]
+
+
+class LineTable:
+    """Newlines per segment of a planned file, in memory shared by the processes forked after planning.
+
+    Segment 0 is the file up to the first chunk, segment ``k + 1`` chunk ``k``. A slot holds the
+    count plus one (0: not counted yet). Whoever needs a count and finds it missing counts it and
+    stores it; two processes doing so at once store the same number, so no lock is needed.
+    """
+
+    def __init__(self, path: str, bounds: list[int]):
+        self.path = path
+        self.bounds = bounds  # segment k is [bounds[k], bounds[k + 1]); the last one ends at its chunk's end
+        self._memory = mmap.mmap(-1, 8 * len(bounds))  # anonymous and MAP_SHARED: forked workers see stores
+        self.counts = memoryview(self._memory).cast("q")
+
+    def matches(self, chunk: Chunk) -> bool:
+        """Whether ``chunk`` was planned with this table (and not in another process with the same key)."""
+        return self.path == chunk.path and chunk.index + 1 < len(self.bounds) and (
+            self.bounds[chunk.index + 1] == chunk.start)
+
+
+#: Tables of recent plans; only the last few are kept (a worker reads a chunk soon after its plan).
+_LINE_TABLES: OrderedDict[int, LineTable] = OrderedDict()
+_KEEP_TABLES = 16
+
+
+def _register(table: LineTable) -> int:
+    key = secrets.randbits(62) + 1  # random, so a key from another process cannot pick a wrong table
+    _LINE_TABLES[key] = table
+    while len(_LINE_TABLES) > _KEEP_TABLES:
+        _LINE_TABLES.popitem(last=False)
+    return key
+
+
+def _count_file_newlines(path: str, start: int, end: int) -> int:
+    with open(path, "rb") as stream:
+        return _Scanner(stream, end).count_newlines(start, end)
+
+
+def first_line(chunk: Chunk) -> int:
+    """The line of the original file on which ``chunk`` starts (1-based).
+
+    Sums the newline counts of the segments before the chunk, counting (and sharing) those no
+    process has counted yet. Without the plan's table (a chunk from another process), it counts
+    the file up to the chunk itself: slower, but the same line.
+    """
+    table = _LINE_TABLES.get(chunk.lines)
+    if table is None or not table.matches(chunk):
+        return 1 + _count_file_newlines(chunk.path, 0, chunk.start)
+    counts, bounds, line = table.counts, table.bounds, 1
+    for segment in range(chunk.index + 1):
+        stored = counts[segment]
+        if not stored:
+            stored = counts[segment] = _count_file_newlines(chunk.path, bounds[segment], bounds[segment + 1]) + 1
+        line += stored - 1
+    return line
+
+
+def share_line_count(chunk: Chunk, data: bytes) -> None:
+    """Store the chunk's own newline count (``data`` is its bytes) for the chunks after it."""
+    table = _LINE_TABLES.get(chunk.lines)
+    if table is not None and table.matches(chunk) and chunk.index + 2 < len(table.bounds):
+        table.counts[chunk.index + 1] = data.count(b"\n") + 1
 
 
 def record_slices(chunk: Chunk) -> tuple[bytes, list[int]]:
