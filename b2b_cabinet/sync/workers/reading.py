@@ -21,12 +21,12 @@ from lxml import etree
 from b2b_cabinet.sync.chunks import Chunk, first_line, id_opening, parse_records, record_slices, share_line_count
 from b2b_cabinet.sync.errors import CommerceMLError
 from b2b_cabinet.sync.offer_batch import OfferBatch
-from b2b_cabinet.sync.reader.catalog import read_product
+from b2b_cabinet.sync.reader.catalog import product_fields
 from b2b_cabinet.sync.reader.fields import Context
 from b2b_cabinet.sync.reader.offers import read_offer, read_plain_offer
 from b2b_cabinet.sync.reader.prolog import syntax_error
 from b2b_cabinet.sync.reader.tags import tags_for
-from b2b_cabinet.sync.workers.rows import add_plain, offer_row, plain_offer, product_row
+from b2b_cabinet.sync.workers.rows import add_plain, offer_row, plain_offer, product_fields_row, product_row
 from b2b_cabinet.sync.workers.state import STATE, ChunkResult
 
 
@@ -42,9 +42,9 @@ def read_product_chunk(chunk: Chunk) -> ChunkResult:
     """Parse a chunk of ``Товар`` elements into product rows (see :func:`~.rows.product_row`)."""
 
     def handle(element, ctx: Context, value: bytes, shift: int, rows: list) -> str:
-        record = read_product(element, ctx, digest=False)
-        rows.append(product_row(record, value, record.line + shift))
-        return record.external_id
+        fields = product_fields(element, ctx)
+        rows.append(product_fields_row(fields, value, element.sourceline + shift))
+        return fields[0]
 
     return _read_chunk(chunk, handle)
 

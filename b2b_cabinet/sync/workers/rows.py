@@ -8,9 +8,11 @@ file go straight into an :class:`~b2b_cabinet.sync.offer_batch.OfferBatch` as fi
 from __future__ import annotations
 
 import json
+from operator import attrgetter
 
 from b2b_cabinet.sync.offer_batch import OfferBatch, OfferPlan
 from b2b_cabinet.sync.reader.values import to_datetime, to_decimal
+from b2b_cabinet.sync.records import ProductRecord
 from b2b_cabinet.sync.workers.state import STATE
 
 BRAND_PROPERTIES = ("Бренд", "Торговая марка", "Марка")
@@ -43,33 +45,47 @@ def _dumps(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+_product_fields = attrgetter(*ProductRecord.__slots__[:-2])  # every field but line and content_hash
+
+
 def product_row(record, value: bytes, line: int) -> tuple:
     """One product as a plain tuple; the pipeline resolves brand, producer and unit to keys."""
-    properties = _property_map(record.properties)
-    brand = record.brand or next((properties[n] for n in BRAND_PROPERTIES if properties.get(n)), "")
-    group_id = record.group_ids[0] if record.group_ids else ""
+    return product_fields_row(_product_fields(record), value, line)
+
+
+def product_fields_row(fields: tuple, value: bytes, line: int) -> tuple:
+    """:func:`product_row` from the fields tuple of :func:`~b2b_cabinet.sync.reader.catalog.product_fields`."""
+    (
+        external_id, sku, name, description, group_ids, barcode, unit_code, unit_name, unit_ratio, vat_rate,
+        vat_exempt, producer_id, producer_name, brand, properties, requisites, images, characteristics, deleted,
+        _version,
+    ) = fields  # fmt: skip
+    property_map = _property_map(properties)
+    brand = brand or next((property_map[n] for n in BRAND_PROPERTIES if property_map.get(n)), "")
+    group_id = group_ids[0] if group_ids else ""
+    groups = STATE.groups
     return (
-        record.external_id,
-        record.sku,
-        record.name,
-        record.description,
-        STATE.groups.get(group_id) if group_id else None,
+        external_id,
+        sku,
+        name,
+        description,
+        groups.get(group_id) if group_id else None,
         brand,
-        record.producer_id,
-        record.producer_name,
-        record.unit_code,
-        record.unit_name,
-        record.unit_ratio,
-        None if record.vat_exempt else record.vat_rate,
-        record.barcode,
-        _dumps(properties),
-        _dumps(_requisite_map(record.requisites)),
-        not record.deleted,
+        producer_id,
+        producer_name,
+        unit_code,
+        unit_name,
+        unit_ratio,
+        None if vat_exempt else vat_rate,
+        barcode,
+        _dumps(property_map),
+        _dumps(_requisite_map(requisites)),
+        not deleted,
         value,
-        record.images,
+        images,
         line,
-        group_id if group_id and group_id not in STATE.groups else "",
-        _dumps(dict(record.characteristics)),
+        group_id if group_id and group_id not in groups else "",
+        _dumps(dict(characteristics)) if characteristics else "{}",
     )
 
 
