@@ -28,6 +28,11 @@ from b2b_cabinet.sync.reader.prolog import PARSER_OPTIONS, Prolog
 
 #: Local names of the record elements and of the lists holding them.
 LISTS = {"Товар": "Товары", "Предложение": "Предложения"}
+#: Options added to :data:`PARSER_OPTIONS` for records: whitespace-only text between elements is not
+#: kept (a third of a record's nodes fewer to build and to step over). Every text the record walkers
+#: read is stripped, and libxml2 keeps whitespace-only text of an element without children
+#: (``<Значение> </Значение>``), so what they read is the same.
+RECORD_PARSER_OPTIONS = {**PARSER_OPTIONS, "remove_blank_text": True}
 
 
 @dataclass(frozen=True)
@@ -272,7 +277,7 @@ def parse_records(chunk: Chunk, parts: list[bytes]) -> Iterator[etree._Element]:
     """Parse the given record slices as one document and yield each record element in turn."""
     qname = f"{{{chunk.namespace}}}{chunk.record}" if chunk.namespace else chunk.record
     document = io.BytesIO(b"".join((chunk.head, *parts, chunk.tail)))
-    for _event, element in etree.iterparse(document, events=("end",), tag=qname, **PARSER_OPTIONS):
+    for _event, element in etree.iterparse(document, events=("end",), tag=qname, **RECORD_PARSER_OPTIONS):
         yield element
         element.clear()
         parent = element.getparent()
