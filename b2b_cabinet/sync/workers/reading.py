@@ -18,7 +18,18 @@ import itertools
 
 from lxml import etree
 
-from b2b_cabinet.sync.chunks import Chunk, first_line, id_opening, parse_records, record_slices, share_line_count
+from b2b_cabinet.sync.chunks import (
+    Chunk,
+    batch_safe,
+    first_line,
+    id_opening,
+    parse_batch,
+    parse_records,
+    record_parser,
+    record_slices,
+    share_line_count,
+    wants_line_count,
+)
 from b2b_cabinet.sync.errors import CommerceMLError
 from b2b_cabinet.sync.offer_batch import OfferBatch
 from b2b_cabinet.sync.reader.catalog import product_fields
@@ -46,7 +57,7 @@ def read_product_chunk(chunk: Chunk) -> ChunkResult:
         rows.append(product_fields_row(fields, value, element.sourceline + shift))
         return fields[0]
 
-    return _read_chunk(chunk, handle)
+    return _read_chunk(chunk, lambda: (handle, None))
 
 
 def read_offer_chunk(chunk: Chunk) -> ChunkResult:
@@ -63,31 +74,32 @@ def read_offer_chunk(chunk: Chunk) -> ChunkResult:
             rows.append(offer_row(record, value, record.line + shift))
             return record.external_id
 
-        return _read_chunk(chunk, handle_row)
-    batch, taken = OfferBatch(plan.copy_text), set()
+        return _read_chunk(chunk, lambda: (handle_row, None))
 
-    def handle(element, ctx: Context, value: bytes, shift: int, rows: list) -> str:
-        plain = read_plain_offer(element, ctx)
-        if plain is not None and plain[0] not in taken:
-            xid, prices, quantity, stocks = plain
-            if add_plain(xid, prices, quantity, stocks, (), value, plan, batch):
+    def start():
+        batch, taken = OfferBatch(plan.copy_text), set()
+
+        def handle(element, ctx: Context, value: bytes, shift: int, rows: list) -> str:
+            plain = read_plain_offer(element, ctx)
+            if plain is not None and plain[0] not in taken:
+                xid, prices, quantity, stocks = plain
+                if add_plain(xid, prices, quantity, stocks, (), value, plan, batch):
+                    taken.add(xid)
+                    return xid
+            record = read_offer(element, ctx, digest=False)
+            xid = record.external_id
+            # Once an Ид took the row path, its repeats must too: rows are written after the batch,
+            # and the last occurrence in the file has to win.
+            if xid not in taken:
                 taken.add(xid)
-                return xid
-        record = read_offer(element, ctx, digest=False)
-        xid = record.external_id
-        # Once an Ид took the row path, its repeats must too: rows are written after the batch,
-        # and the last occurrence in the file has to win.
-        if xid not in taken:
-            taken.add(xid)
-            if plain_offer(record, value, plan, batch):
-                return xid
-        rows.append(offer_row(record, value, record.line + shift))
-        return xid
+                if plain_offer(record, value, plan, batch):
+                    return xid
+            rows.append(offer_row(record, value, record.line + shift))
+            return xid
 
-    result = _read_chunk(chunk, handle)
-    if batch:
-        result.batch = batch.finish()
-    return result
+        return handle, batch
+
+    return _read_chunk(chunk, start)
 
 
 def _records(chunk: Chunk, ids: bool = True):
@@ -123,8 +135,23 @@ def record_ids(chunk: Chunk) -> list[str]:
     return [xid for _s, _e, _v, xid in _records(chunk)[1] if xid]
 
 
-def _read_chunk(chunk: Chunk, handle) -> ChunkResult:
-    """Skip the records whose bytes are unchanged; ``handle`` the others (see :func:`_read_changed`)."""
+class _Inexact(Exception):
+    """A block of records :func:`~b2b_cabinet.sync.chunks.parse_batch` cannot read as they are."""
+
+
+def _read_chunk(chunk: Chunk, start) -> ChunkResult:
+    """Skip the records whose bytes are unchanged; read the others with a fresh ``start()``, which
+    gives ``(handle, batch)``: see :func:`_read_changed` for ``handle``; ``batch`` is the chunk's
+    :class:`OfferBatch` or None."""
+    try:
+        return _read_chunk_as(chunk, start, exact=False)
+    except _Inexact:
+        # Read again from scratch (rows and batch of the first attempt are dropped) as before
+        # batches: the event loop reads, and reports, whatever the block holds.
+        return _read_chunk_as(chunk, start, exact=True)
+
+
+def _read_chunk_as(chunk: Chunk, start, *, exact: bool) -> ChunkResult:
     known = STATE.known
     result = ChunkResult()
     data, records = _records(chunk, ids=bool(known))
@@ -133,16 +160,59 @@ def _read_chunk(chunk: Chunk, handle) -> ChunkResult:
     else:
         seen = result.seen
         changed = []
-        for start, end, value, xid in records:
+        for begin, end, value, xid in records:
             # A match proves identity: these exact bytes were read as this Ид last time.
             if xid and known.get(xid) == value:
                 seen.append(xid)
                 result.unchanged += 1
             else:
-                changed.append((start, end, value))
+                changed.append((begin, end, value))
     if changed:
-        _read_changed(chunk, data, changed, handle, result)
+        handle, batch = start()
+        if exact or not batch_safe(chunk, data):
+            _read_changed(chunk, data, changed, handle, result)
+        else:
+            _read_batches(chunk, data, changed, handle, result)
+        if batch:
+            result.batch = batch.finish()
     return result
+
+
+#: Records parsed as one document by _read_batches: big enough to spread the parser's set-up,
+#: small enough for the tree to stay in the CPU caches.
+BATCH = 64
+
+
+def _read_batches(chunk: Chunk, data: bytes, changed, handle, result: ChunkResult) -> None:
+    """:func:`_read_changed` with adjacent changed records parsed in blocks of :data:`BATCH`.
+
+    Raises :class:`_Inexact` for a block that is not just its records (then nothing else happened
+    that the exact reading would not do first: a block is checked before any of its records is read).
+    """
+    ctx = Context(chunk.path, tags_for(chunk.namespace))
+    parser = record_parser()
+    base = first_line(chunk) - chunk.head.count(b"\n") - 1  # original line minus parsed line, at data[0]
+    rows, seen = result.rows, result.seen
+    newlines = counted = 0  # newlines in data[:counted]
+    index, total = 0, len(changed)
+    while index < total:
+        stop, begin = index + 1, changed[index][0]
+        while stop < total and stop - index < BATCH and changed[stop][0] == changed[stop - 1][1]:
+            stop += 1
+        newlines += data.count(b"\n", counted, begin)
+        counted = begin
+        elements = parse_batch(chunk, data[begin : changed[stop - 1][1]], stop - index, parser)
+        if elements is None:
+            raise _Inexact
+        shift = base + newlines
+        try:
+            for element, (_begin, _end, value) in zip(elements, changed[index:stop], strict=True):
+                seen.append(handle(element, ctx, value, shift, rows))
+        except CommerceMLError as exc:
+            raise _shift(exc, shift) from None
+        index = stop
+    if wants_line_count(chunk):
+        share_line_count(chunk, newlines + data.count(b"\n", counted))
 
 
 def _read_changed(chunk: Chunk, data: bytes, changed, handle, result: ChunkResult) -> None:
@@ -158,7 +228,8 @@ def _read_changed(chunk: Chunk, data: bytes, changed, handle, result: ChunkResul
     ctx = Context(chunk.path, tags_for(chunk.namespace))
     head_lines = chunk.head.count(b"\n")
     shift = first_line(chunk) - head_lines - 1  # original line minus line in the parsed document
-    share_line_count(chunk, data)
+    if wants_line_count(chunk):
+        share_line_count(chunk, data.count(b"\n"))
     parts, shifts = [], []
     run_start = run_end = 0
     for start, end, _value in changed:
