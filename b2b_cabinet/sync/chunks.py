@@ -50,7 +50,8 @@ class Chunk:
     lines: int = 0  # key of the plan's LineTable in _LINE_TABLES (0: none, count from the file)
 
 
-def _encoding_of(head: bytes) -> str:
+def encoding_of(head: bytes) -> str:
+    """The encoding the XML declaration (or BOM) at the start of ``head`` names; UTF-8 by default."""
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8"
     declaration = head[: head.find(b"?>") + 2] if head.startswith(b"<?xml") else b""
@@ -139,7 +140,7 @@ def plan_chunks(path: str, prolog: Prolog, record: str, target_size: int) -> lis
         return []
     with open(path, "rb") as stream:
         scan = _Scanner(stream, size)
-        encoding = _encoding_of(scan.read(0, 1 << 16))
+        encoding = encoding_of(scan.read(0, 1 << 16))
         try:
             root_open = f"<{prolog.root}".encode(encoding)
             record_open = f"<{record}".encode(encoding)
@@ -252,7 +253,7 @@ def record_slices(chunk: Chunk) -> tuple[bytes, list[int]]:
         stream.seek(chunk.start)
         data = stream.read(chunk.end - chunk.start)
     try:
-        opening = f"<{chunk.record}".encode(_encoding_of(chunk.head))
+        opening = f"<{chunk.record}".encode(encoding_of(chunk.head))
     except (LookupError, UnicodeEncodeError):
         return data, [0, len(data)]
     offsets, at, size = [], 0, len(data)
@@ -273,49 +274,9 @@ def record_slices(chunk: Chunk) -> tuple[bytes, list[int]]:
 def id_opening(chunk: Chunk) -> bytes:
     """``<Ид>`` in the chunk's encoding, for finding a record's 1C Ид without parsing it."""
     try:
-        return "<Ид>".encode(_encoding_of(chunk.head))
+        return "<Ид>".encode(encoding_of(chunk.head))
     except (LookupError, UnicodeEncodeError):
         return b"\x00"
-
-
-def record_parser() -> etree.XMLParser:
-    """A parser for :func:`parse_batch` (one per chunk: lxml parsers are reused, not shared)."""
-    return etree.XMLParser(**RECORD_PARSER_OPTIONS)
-
-
-def batch_safe(chunk: Chunk, data: bytes) -> bool:
-    """Whether :func:`parse_batch` may read this chunk's records: no prefixed record tag (``<x:Товар``),
-    which the byte scanner does not see as a record start but an element filter would."""
-    try:
-        prefixed = f":{chunk.record}".encode(_encoding_of(chunk.head))
-    except (LookupError, UnicodeEncodeError):
-        return False
-    return prefixed not in data
-
-
-def parse_batch(chunk: Chunk, block: bytes, count: int, parser: etree.XMLParser) -> list | None:
-    """The ``count`` record elements of ``block`` (whole records side by side), or None.
-
-    The block is parsed as its own small document: building the tree in one call costs a third
-    less than :func:`parse_records`'s event loop, whose hooks run for every element. None when the
-    block is anything else than ``count`` record elements (broken XML, a ``<Товар`` inside CDATA
-    or a comment, a nested record, another element between records): the caller then reads the
-    chunk with :func:`parse_records`, which decides what is read and what is reported.
-    """
-    try:
-        root = etree.fromstring(b"".join((chunk.head, block, chunk.tail)), parser)
-    except etree.XMLSyntaxError:
-        return None
-    qname = f"{{{chunk.namespace}}}{chunk.record}" if chunk.namespace else chunk.record
-    elements = list(root)
-    if len(elements) != count:
-        elements = [element for element in elements if isinstance(element.tag, str)]  # comments, PIs
-        if len(elements) != count:
-            return None
-    for element in elements:
-        if element.tag != qname:
-            return None
-    return elements
 
 
 def parse_records(chunk: Chunk, parts: list[bytes]) -> Iterator[etree._Element]:

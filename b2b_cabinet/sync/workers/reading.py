@@ -18,14 +18,12 @@ import itertools
 
 from lxml import etree
 
+from b2b_cabinet.sync.batches import BatchParser
 from b2b_cabinet.sync.chunks import (
     Chunk,
-    batch_safe,
     first_line,
     id_opening,
-    parse_batch,
     parse_records,
-    record_parser,
     record_slices,
     share_line_count,
     wants_line_count,
@@ -136,7 +134,7 @@ def record_ids(chunk: Chunk) -> list[str]:
 
 
 class _Inexact(Exception):
-    """A block of records :func:`~b2b_cabinet.sync.chunks.parse_batch` cannot read as they are."""
+    """A block of records :class:`~b2b_cabinet.sync.batches.BatchParser` cannot read as they are."""
 
 
 def _read_chunk(chunk: Chunk, start) -> ChunkResult:
@@ -169,10 +167,11 @@ def _read_chunk_as(chunk: Chunk, start, *, exact: bool) -> ChunkResult:
                 changed.append((begin, end, value))
     if changed:
         handle, batch = start()
-        if exact or not batch_safe(chunk, data):
+        parser = None if exact else BatchParser.for_chunk(chunk, data)
+        if parser is None:
             _read_changed(chunk, data, changed, handle, result)
         else:
-            _read_batches(chunk, data, changed, handle, result)
+            _read_batches(chunk, parser, data, changed, handle, result)
         if batch:
             result.batch = batch.finish()
     return result
@@ -183,15 +182,14 @@ def _read_chunk_as(chunk: Chunk, start, *, exact: bool) -> ChunkResult:
 BATCH = 64
 
 
-def _read_batches(chunk: Chunk, data: bytes, changed, handle, result: ChunkResult) -> None:
+def _read_batches(chunk: Chunk, parser: BatchParser, data: bytes, changed, handle, result: ChunkResult) -> None:
     """:func:`_read_changed` with adjacent changed records parsed in blocks of :data:`BATCH`.
 
     Raises :class:`_Inexact` for a block that is not just its records (then nothing else happened
     that the exact reading would not do first: a block is checked before any of its records is read).
     """
-    ctx = Context(chunk.path, tags_for(chunk.namespace))
-    parser = record_parser()
-    base = first_line(chunk) - chunk.head.count(b"\n") - 1  # original line minus parsed line, at data[0]
+    ctx = Context(chunk.path, tags_for(parser.namespace))
+    base = first_line(chunk) - parser.head.count(b"\n") - 1  # original line minus parsed line, at data[0]
     rows, seen = result.rows, result.seen
     newlines = counted = 0  # newlines in data[:counted]
     index, total = 0, len(changed)
@@ -201,7 +199,7 @@ def _read_batches(chunk: Chunk, data: bytes, changed, handle, result: ChunkResul
             stop += 1
         newlines += data.count(b"\n", counted, begin)
         counted = begin
-        elements = parse_batch(chunk, data[begin : changed[stop - 1][1]], stop - index, parser)
+        elements = parser.parse(data[begin : changed[stop - 1][1]], stop - index)
         if elements is None:
             raise _Inexact
         shift = base + newlines
