@@ -42,16 +42,19 @@ class BatchParser:
     @classmethod
     def for_chunk(cls, chunk: Chunk, data: bytes) -> BatchParser | None:
         """A parser for the records of ``chunk`` (whose bytes are ``data``), or None when the chunk
-        holds a prefixed record tag (``<x:Товар``): the byte scanner does not cut there, but an
+        may hold a prefixed record tag (``<x:Товар``): the byte scanner does not cut there, but an
         element filter would see a record."""
         try:
             encoding = encoding_of(chunk.head)
             prefixed = f":{chunk.record}".encode(encoding)
         except (LookupError, UnicodeEncodeError):
             return None
-        if prefixed in data:
+        head, tail, namespace = _without_default_namespace(chunk, data, encoding)
+        # Without the default namespace no prefix can be bound to the records' namespace (that is
+        # a condition for dropping it), so a prefixed tag cannot be a record: no need to look.
+        if namespace and prefixed in data:
             return None
-        return cls(*_without_default_namespace(chunk, data, encoding), chunk.record)
+        return cls(head, tail, namespace, chunk.record)
 
     def parse(self, block: bytes, count: int) -> list | None:
         """The ``count`` record elements of ``block`` (whole records side by side), or None when
