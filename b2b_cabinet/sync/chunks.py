@@ -215,12 +215,22 @@ def first_line(chunk: Chunk) -> int:
     """The line of the original file on which ``chunk`` starts (1-based).
 
     Sums the newline counts of the segments before the chunk, counting (and sharing) those no
-    process has counted yet. Without the plan's table (a chunk from another process), it counts
-    the file up to the chunk itself: slower, but the same line.
+    process has counted yet. Without the plan's table (a process forked before the plan, or not
+    forked from the planner), it counts the file from the nearest offset whose line this process
+    already knows (:data:`_LOCAL_LINES`): one pass over the file per process, not one per chunk.
     """
     table = _LINE_TABLES.get(chunk.lines)
     if table is None or not table.matches(chunk):
-        return 1 + _count_file_newlines(chunk.path, 0, chunk.start)
+        if not chunk.lines:
+            return 1 + _count_file_newlines(chunk.path, 0, chunk.start)  # not from plan_chunks
+        known = _LOCAL_LINES.setdefault((chunk.lines, chunk.path), {})
+        while len(_LOCAL_LINES) > _KEEP_TABLES:
+            del _LOCAL_LINES[next(iter(_LOCAL_LINES))]
+        line = known.get(chunk.start)
+        if line is None:
+            offset = max((at for at in known if at < chunk.start), default=0)
+            line = known[chunk.start] = known.get(offset, 1) + _count_file_newlines(chunk.path, offset, chunk.start)
+        return line
     counts, bounds, line = table.counts, table.bounds, 1
     for segment in range(chunk.index + 1):
         stored = counts[segment]
@@ -233,13 +243,24 @@ def first_line(chunk: Chunk) -> int:
 def wants_line_count(chunk: Chunk) -> bool:
     """Whether a chunk after this one may need this chunk's newline count (see :func:`share_line_count`)."""
     table = _LINE_TABLES.get(chunk.lines)
-    return table is not None and table.matches(chunk) and chunk.index + 2 < len(table.bounds)
+    if table is None or not table.matches(chunk):
+        return True  # the next chunk this process reads may follow this one
+    return chunk.index + 2 < len(table.bounds)
 
 
 def share_line_count(chunk: Chunk, newlines: int) -> None:
     """Store the number of newlines in the chunk's own bytes, for the chunks after it."""
-    if wants_line_count(chunk):
-        _LINE_TABLES[chunk.lines].counts[chunk.index + 1] = newlines + 1
+    table = _LINE_TABLES.get(chunk.lines)
+    if table is None or not table.matches(chunk):
+        if chunk.lines:
+            line = first_line(chunk) + newlines
+            _LOCAL_LINES.setdefault((chunk.lines, chunk.path), {})[chunk.end] = line
+    elif chunk.index + 2 < len(table.bounds):
+        table.counts[chunk.index + 1] = newlines + 1
+
+
+#: (plan key, path) -> {file offset: its line}, for chunks read without their plan's table.
+_LOCAL_LINES: dict[tuple[int, str], dict[int, int]] = {}
 
 
 def record_slices(chunk: Chunk) -> tuple[bytes, list[int]]:

@@ -174,3 +174,20 @@ def test_lines_past_65535_of_a_chunk_are_exact(tmp_path):
     while (at := data.find(opening, at + 1)) >= 0:
         lines.append(data.count(b"\n", 0, at) + 1)
     assert [row[18] for row in rows] == lines
+
+
+def test_without_the_plans_table_a_process_counts_the_file_once(package, monkeypatch):
+    data = package.import_path.read_bytes()
+    chunks = _plan(package.import_path, "Товар")
+    expected = {xid: line for xid, line in _reader_lines(package.import_path, ProductRecord).items()}
+    chunks_module._LINE_TABLES.clear()  # as in a worker forked before the plan
+    counted = []
+    count = chunks_module._count_file_newlines
+    monkeypatch.setattr(chunks_module, "_count_file_newlines",
+                        lambda path, start, end: counted.append(end - start) or count(path, start, end))
+
+    rows = [row for chunk in chunks for row in read_product_chunk(chunk).rows]
+
+    assert {row[0]: row[18] for row in rows} == expected
+    assert sum(counted) <= chunks[0].start  # only the part before the first chunk came from the file
+    assert first_line(chunks[-1]) == data.count(b"\n", 0, chunks[-1].start) + 1
