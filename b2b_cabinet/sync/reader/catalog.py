@@ -71,6 +71,14 @@ def read_product(element: etree._Element, ctx: Context, *, digest: bool = True) 
 
     ``digest=False`` leaves ``content_hash`` empty, for callers that hash the raw bytes instead.
     """
+    fields = product_fields(element, ctx)
+    return ProductRecord(*fields, element.sourceline, product_digest(fields) if digest else b"")
+
+
+def product_fields(element: etree._Element, ctx: Context) -> tuple:
+    """The fields of :func:`read_product`'s record in ``ProductRecord`` order, without ``line`` and
+    ``content_hash``: the import workers use the tuple as it is (a frozen dataclass of 22 fields
+    costs more to build than a row)."""
     tags = ctx.tags
     dispatch = _dispatch(tags)
     external_id = sku = name = description = barcode = version = ""
@@ -125,7 +133,7 @@ def read_product(element: etree._Element, ctx: Context, *, digest: bool = True) 
             characteristic_pairs = characteristics(child, tags)
     if not external_id:
         raise ctx.error("the product has no <Ид>, so it cannot be matched", element, None, _ENTITY)
-    fields = (
+    return (
         external_id,
         sku,
         name,
@@ -147,7 +155,6 @@ def read_product(element: etree._Element, ctx: Context, *, digest: bool = True) 
         deleted,
         version,
     )
-    return ProductRecord(*fields, element.sourceline, product_digest(fields) if digest else b"")
 
 
 def _group_ids(groups: etree._Element, id_tag: str) -> tuple[str, ...]:

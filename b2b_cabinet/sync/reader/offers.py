@@ -18,7 +18,6 @@ and stock lines, which repeat endlessly (``warehouse X: 0``), are shared immutab
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -26,7 +25,13 @@ from lxml import etree
 
 from b2b_cabinet.sync.reader.fields import Context, characteristics, property_values, requisites
 from b2b_cabinet.sync.reader.tags import A_STATUS, A_WAREHOUSE_ID, A_WAREHOUSE_QUANTITY, STATUS_DELETED, Tags
-from b2b_cabinet.sync.reader.values import normalise_currency, to_bool
+from b2b_cabinet.sync.reader.values import (
+    STOCK_NUMBERS,
+    normalise_currency,
+    plain_number,
+    stock_number,
+    to_bool,
+)
 from b2b_cabinet.sync.records import OfferRecord, PriceRecord, StockRecord, offer_digest
 
 _ENTITY = "offer"
@@ -319,8 +324,8 @@ def read_plain_offer(element: etree._Element, ctx: Context) -> tuple | None:
             if warehouse_id is None:
                 return None
             warehouse_id = warehouse_id.strip()
-            text = (child.get(A_WAREHOUSE_QUANTITY) or "").strip()
-            value = _plain_number(text) if text else "0"
+            text = child.get(A_WAREHOUSE_QUANTITY)
+            value = STOCK_NUMBERS.get(text) or stock_number(text)
             if not warehouse_id or value is None:
                 return None
             if stocks is None:
@@ -330,7 +335,7 @@ def read_plain_offer(element: etree._Element, ctx: Context) -> tuple | None:
             text = child.text
             text = text.strip() if text else ""
             if text:
-                quantity = _plain_number(text)
+                quantity = plain_number(text)
                 if quantity is None:
                     return None
         else:
@@ -338,22 +343,6 @@ def read_plain_offer(element: etree._Element, ctx: Context) -> tuple | None:
     if not external_id or "#" in external_id:
         return None
     return external_id, prices, quantity, stocks
-
-
-#: Numbers whose ``str(Decimal(text))`` is the text itself: no leading zeros, no exponent, at
-#: most six decimals (``str`` switches to an exponent below 1E-6). Most of a file's numbers.
-_AS_WRITTEN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]{1,6})?").fullmatch
-
-
-def _plain_number(text: str) -> str | None:
-    """``str(Decimal(text))`` for a plain finite number, else None (the full reader decides)."""
-    if _AS_WRITTEN(text):
-        return text
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return str(value) if value.is_finite() else None
 
 
 def _plain_prices(block: etree._Element, codes: dict[str, int]) -> list[tuple] | None:
@@ -370,7 +359,7 @@ def _plain_prices(block: etree._Element, codes: dict[str, int]) -> list[tuple] |
             text = child.text
             text = text.strip() if text else ""
             if code == _P_VALUE:
-                value = _plain_number(text)
+                value = plain_number(text)
                 if value is None:
                     return None
             elif code == _P_TYPE:
@@ -379,13 +368,13 @@ def _plain_prices(block: etree._Element, codes: dict[str, int]) -> list[tuple] |
                 currency = normalise_currency(text)
             elif code == _P_RATIO:
                 if text and text != "1":
-                    coefficient = _plain_number(text)
+                    coefficient = plain_number(text)
                     if coefficient is None:
                         return None
                     if not Decimal(coefficient):
                         coefficient = "1"  # as the loader reads a zero coefficient
             elif text:
-                minimum = _plain_number(text)
+                minimum = plain_number(text)
                 if minimum is None:
                     return None
         if value is None:

@@ -74,6 +74,39 @@ def to_datetime(text: str) -> datetime | None:
         raise ValueError(f"{text!r} is not a date") from None
 
 
+#: Numbers whose ``str(Decimal(text))`` is the text itself: no leading zeros, no exponent, at
+#: most six decimals (``str`` switches to an exponent below 1E-6). Most of a file's numbers.
+_AS_WRITTEN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]{1,6})?").fullmatch
+
+
+def plain_number(text: str) -> str | None:
+    """``str(Decimal(text))`` for a plain finite number, else None (the full reader decides)."""
+    if _AS_WRITTEN(text):
+        return text
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return str(value) if value.is_finite() else None
+
+
+#: ``КоличествоНаСкладе`` as written -> :func:`stock_number` of it: a file repeats the same few
+#: quantities (``"0"``, ``"12"``) on every line of stock. Look it up here first.
+STOCK_NUMBERS: dict[str | None, str] = {}
+
+
+def stock_number(raw: str | None) -> str | None:
+    """A stock quantity attribute as the offer reader reads it ("0" when empty), as
+    :func:`plain_number` text, or None; remembered in :data:`STOCK_NUMBERS`."""
+    text = (raw or "").strip()
+    value = plain_number(text) if text else "0"
+    if value is not None:
+        if len(STOCK_NUMBERS) >= 4096:
+            STOCK_NUMBERS.clear()
+        STOCK_NUMBERS[raw] = value
+    return value
+
+
 _TRUE = frozenset({"true", "1", "да", "yes"})
 _FALSE = frozenset({"false", "0", "нет", "no", ""})
 

@@ -14,18 +14,28 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 
 from lxml import etree
 
-from b2b_cabinet.sync.chunks import Chunk, id_opening, parse_records, record_slices
+from b2b_cabinet.sync.batches import BatchParser
+from b2b_cabinet.sync.chunks import (
+    Chunk,
+    first_line,
+    id_opening,
+    parse_records,
+    record_slices,
+    share_line_count,
+    wants_line_count,
+)
 from b2b_cabinet.sync.errors import CommerceMLError
 from b2b_cabinet.sync.offer_batch import OfferBatch
-from b2b_cabinet.sync.reader.catalog import read_product
+from b2b_cabinet.sync.reader.catalog import product_fields
 from b2b_cabinet.sync.reader.fields import Context
 from b2b_cabinet.sync.reader.offers import read_offer, read_plain_offer
 from b2b_cabinet.sync.reader.prolog import syntax_error
 from b2b_cabinet.sync.reader.tags import tags_for
-from b2b_cabinet.sync.workers.rows import add_plain, offer_row, plain_offer, product_row
+from b2b_cabinet.sync.workers.rows import add_plain, offer_row, plain_offer, product_fields_row, product_row
 from b2b_cabinet.sync.workers.state import STATE, ChunkResult
 
 
@@ -38,58 +48,76 @@ def _shift(error: CommerceMLError, shift: int) -> CommerceMLError:
 
 
 def read_product_chunk(chunk: Chunk) -> ChunkResult:
-    """Parse a chunk of ``Товар`` elements into product rows (see :func:`product_row`)."""
-    return _read_chunk(chunk, read_product, product_row)
+    """Parse a chunk of ``Товар`` elements into product rows (see :func:`~.rows.product_row`)."""
+
+    def handle(element, ctx: Context, value: bytes, shift: int, rows: list) -> str:
+        fields = product_fields(element, ctx)
+        rows.append(product_fields_row(fields, value, element.sourceline + shift))
+        return fields[0]
+
+    return _read_chunk(chunk, lambda: (handle, None))
 
 
 def read_offer_chunk(chunk: Chunk) -> ChunkResult:
-    """Parse a chunk of ``Предложение`` elements into offer rows (see :func:`offer_row`).
+    """Parse a chunk of ``Предложение`` elements into offer rows (see :func:`~.rows.offer_row`).
 
     With an :class:`OfferPlan` in :data:`STATE`, plain offers become final rows in the result's
     ``batch`` instead (see :mod:`~b2b_cabinet.sync.offer_batch`).
     """
     plan = STATE.offer_plan
     if plan is None:
-        return _read_chunk(chunk, read_offer, offer_row)
-    batch, taken = OfferBatch(plan.copy_text), set()
 
-    def to_row(record, value: bytes, line: int) -> tuple | None:
-        xid = record.external_id
-        # Once an Ид took the row path, its repeats must too: rows are written after the batch,
-        # and the last occurrence in the file has to win.
-        if xid not in taken:
-            taken.add(xid)
-            if plain_offer(record, value, plan, batch):
-                return None
-        return offer_row(record, value, line)
+        def handle_row(element, ctx: Context, value: bytes, shift: int, rows: list) -> str:
+            record = read_offer(element, ctx, digest=False)
+            rows.append(offer_row(record, value, record.line + shift))
+            return record.external_id
 
-    def fast(element, ctx: Context, value: bytes) -> str | None:
-        plain = read_plain_offer(element, ctx)
-        if plain is None or plain[0] in taken:
-            return None
-        xid, prices, quantity, stocks = plain
-        if not add_plain(xid, prices, quantity, stocks, (), value, plan, batch):
-            return None
-        taken.add(xid)
-        return xid
+        return _read_chunk(chunk, lambda: (handle_row, None))
 
-    result = _read_chunk(chunk, read_offer, to_row, fast)
-    if batch:
-        result.batch = batch.finish()
-    return result
+    def start():
+        batch, taken = OfferBatch(plan.copy_text), set()
+
+        def handle(element, ctx: Context, value: bytes, shift: int, rows: list) -> str:
+            plain = read_plain_offer(element, ctx)
+            if plain is not None and plain[0] not in taken:
+                xid, prices, quantity, stocks = plain
+                if add_plain(xid, prices, quantity, stocks, (), value, plan, batch):
+                    taken.add(xid)
+                    return xid
+            record = read_offer(element, ctx, digest=False)
+            xid = record.external_id
+            # Once an Ид took the row path, its repeats must too: rows are written after the batch,
+            # and the last occurrence in the file has to win.
+            if xid not in taken:
+                taken.add(xid)
+                if plain_offer(record, value, plan, batch):
+                    return xid
+            rows.append(offer_row(record, value, record.line + shift))
+            return xid
+
+        return handle, batch
+
+    return _read_chunk(chunk, start)
 
 
-def _records(chunk: Chunk):
-    """The chunk's bytes and, per record, (start, end, digest of its bytes, 1C Ид or "")."""
+def _records(chunk: Chunk, ids: bool = True):
+    """The chunk's bytes and, per record, (start, end, digest of its bytes, 1C Ид or "").
+
+    ``ids=False`` leaves the Ид out (3-tuples): a worker with no stored digests has no use for it.
+    """
     data, offsets = record_slices(chunk)
+    view = memoryview(data)
+    blake2b = hashlib.blake2b
+    if not ids:
+        return data, [(start, end, blake2b(view[start:end], digest_size=16).digest())
+                      for start, end in itertools.pairwise(offsets)]
     id_open = id_opening(chunk)
     id_close = b"</" + id_open[1:]
     encoding = "cp1251" if id_open == "<Ид>".encode("cp1251") else "utf-8"
-    view = memoryview(data)
     records = []
     for k in range(len(offsets) - 1):
         start, end = offsets[k], offsets[k + 1]
-        value = hashlib.blake2b(view[start:end], digest_size=16).digest()
+        value = blake2b(view[start:end], digest_size=16).digest()
         xid = ""
         at = data.find(id_open, start, end)
         if at >= 0:
@@ -105,73 +133,145 @@ def record_ids(chunk: Chunk) -> list[str]:
     return [xid for _s, _e, _v, xid in _records(chunk)[1] if xid]
 
 
-def _read_chunk(chunk: Chunk, reader, to_row, fast=None) -> ChunkResult:
-    ctx = Context(chunk.path, tags_for(chunk.namespace))
+class _Inexact(Exception):
+    """A block of records :class:`~b2b_cabinet.sync.batches.BatchParser` cannot read as they are."""
+
+
+def _read_chunk(chunk: Chunk, start) -> ChunkResult:
+    """Skip the records whose bytes are unchanged; read the others with a fresh ``start()``, which
+    gives ``(handle, batch)``: see :func:`_read_changed` for ``handle``; ``batch`` is the chunk's
+    :class:`OfferBatch` or None."""
+    try:
+        return _read_chunk_as(chunk, start, exact=False)
+    except _Inexact:
+        # Read again from scratch (rows and batch of the first attempt are dropped) as before
+        # batches: the event loop reads, and reports, whatever the block holds.
+        return _read_chunk_as(chunk, start, exact=True)
+
+
+def _read_chunk_as(chunk: Chunk, start, *, exact: bool) -> ChunkResult:
     known = STATE.known
     result = ChunkResult()
-    seen = result.seen
-    data, records = _records(chunk)
-    changed: list[tuple[int, int, bytes]] = []
-    for start, end, value, xid in records:
-        # A match proves identity: these exact bytes were read as this Ид last time.
-        if xid and known.get(xid) == value:
-            seen.append(xid)
-            result.unchanged += 1
-        else:
-            changed.append((start, end, value))
+    data, records = _records(chunk, ids=bool(known))
+    if not known:
+        changed = records  # nothing stored (a first import): every record is read
+    else:
+        seen = result.seen
+        changed = []
+        for begin, end, value, xid in records:
+            # A match proves identity: these exact bytes were read as this Ид last time.
+            if xid and known.get(xid) == value:
+                seen.append(xid)
+                result.unchanged += 1
+            else:
+                changed.append((begin, end, value))
     if changed:
-        _read_changed(chunk, ctx, data, changed, reader, to_row, result, fast)
+        handle, batch = start()
+        parser = None if exact else BatchParser.for_chunk(chunk, data)
+        if parser is None:
+            _read_changed(chunk, data, changed, handle, result)
+        else:
+            _read_batches(chunk, parser, data, changed, handle, result)
+        if batch:
+            result.batch = batch.finish()
     return result
 
 
-def _read_changed(chunk: Chunk, ctx: Context, data: bytes, changed, reader, to_row, result: ChunkResult,
-                  fast=None) -> None:
+#: Records parsed as one document by _read_batches: big enough to spread the parser's set-up,
+#: small enough for the tree to stay in the CPU caches.
+BATCH = 64
+
+
+def _read_batches(chunk: Chunk, parser: BatchParser, data: bytes, changed, handle, result: ChunkResult) -> None:
+    """:func:`_read_changed` with adjacent changed records parsed in blocks of :data:`BATCH`.
+
+    Raises :class:`_Inexact` for a block that is not just its records (then nothing else happened
+    that the exact reading would not do first: a block is checked before any of its records is read).
+    """
+    ctx = Context(chunk.path, tags_for(parser.namespace))
+    base = first_line(chunk) - parser.head.count(b"\n") - 1  # original line minus parsed line, at data[0]
+    rows, seen = result.rows, result.seen
+    newlines = counted = 0  # newlines in data[:counted]
+    index, total = 0, len(changed)
+    while index < total:
+        stop, begin = index + 1, changed[index][0]
+        while stop < total and stop - index < BATCH and changed[stop][0] == changed[stop - 1][1]:
+            stop += 1
+        newlines += data.count(b"\n", counted, begin)
+        counted = begin
+        elements = parser.parse(data[begin : changed[stop - 1][1]], stop - index)
+        if elements is None:
+            raise _Inexact
+        shift = base + newlines
+        try:
+            for element, (_begin, _end, value) in zip(elements, changed[index:stop], strict=True):
+                seen.append(handle(element, ctx, value, shift, rows))
+        except CommerceMLError as exc:
+            raise _shift(exc, shift) from None
+        index = stop
+    if wants_line_count(chunk):
+        share_line_count(chunk, newlines + data.count(b"\n", counted))
+
+
+def _read_changed(chunk: Chunk, data: bytes, changed, handle, result: ChunkResult) -> None:
     """Fully read the records whose bytes changed, with line numbers of the original file.
 
-    ``fast(element, ctx, digest)``, if given, may consume a record first and return its Ид.
+    ``handle(element, ctx, digest, shift, rows)`` reads one record element, appends its rows (with
+    ``element.sourceline + shift`` as the original line) and returns its Ид.
+
+    Adjacent changed records are parsed as one slice of ``data``, and share one line shift: only
+    the newlines of the unchanged records between them are counted, and those before the chunk
+    come from :func:`first_line` (counted in the workers, once per chunk).
     """
+    ctx = Context(chunk.path, tags_for(chunk.namespace))
     head_lines = chunk.head.count(b"\n")
-    first_line = chunk.line_shift + head_lines + 1  # original line of the chunk's first byte
-    parts, shifts, starts = [], [], []
-    original, counted, synthetic = first_line, 0, head_lines + 1
+    shift = first_line(chunk) - head_lines - 1  # original line minus line in the parsed document
+    if wants_line_count(chunk):
+        share_line_count(chunk, data.count(b"\n"))
+    parts, shifts = [], []
+    run_start = run_end = 0
     for start, end, _value in changed:
-        original += data.count(b"\n", counted, start)
-        counted = start
-        part = data[start:end]
-        parts.append(part)
-        shifts.append(original - synthetic)
-        starts.append(synthetic)
-        synthetic += part.count(b"\n")
+        if start != run_end:
+            shift += data.count(b"\n", run_end, start)
+            if run_end > run_start:
+                parts.append(data[run_start:run_end])
+            run_start = start
+        run_end = end
+        shifts.append(shift)
+    parts.append(data[run_start:run_end])
+    count = len(changed)
+    rows, seen = result.rows, result.seen
     index = -1
     try:
         for index, element in enumerate(parse_records(chunk, parts)):
-            if index >= len(parts):
+            if index >= count:
                 raise ctx.error("unexpected element layout in the record list", element, None, "record")
-            if fast is not None:
-                xid = fast(element, ctx, changed[index][2])
-                if xid is not None:
-                    result.seen.append(xid)
-                    continue
             try:
-                record = reader(element, ctx, digest=False)
+                seen.append(handle(element, ctx, changed[index][2], shifts[index], rows))
             except CommerceMLError as exc:
                 raise _shift(exc, shifts[index]) from None
-            result.seen.append(record.external_id)
-            row = to_row(record, changed[index][2], record.line + shifts[index])
-            if row is not None:
-                result.rows.append(row)
     except etree.XMLSyntaxError as exc:
         error = syntax_error(exc, chunk.path)
+        starts = _parsed_starts(data, changed, head_lines)
         line = error.line or starts[max(index, 0)]
         part = max(0, bisect.bisect_right(starts, line) - 1)
         raise _shift(error, shifts[part]) from None
-    if index + 1 != len(parts):
+    if index + 1 != count:
         # A "<Товар" inside CDATA cut a record in two: the digests would no longer match the
         # records. Reported like broken XML, so the pipeline re-reads the file with the reader.
         raise CommerceMLError(
             "the XML is malformed or truncated (record boundaries do not match the elements)",
-            path=chunk.path, line=first_line,
+            path=chunk.path, line=first_line(chunk),
         )
+
+
+def _parsed_starts(data: bytes, changed, head_lines: int) -> list[int]:
+    """The line each changed record starts on in the parsed document (only for syntax errors)."""
+    starts, line = [], head_lines + 1
+    for start, end, _value in changed:
+        starts.append(line)
+        line += data.count(b"\n", start, end)
+    return starts
 
 
 def read_whole(path: str, record: str, batch: int = 2000):
