@@ -249,6 +249,7 @@ class Importer:
             return
         workers = worker_count() if len(chunks) > 1 and plan.size > INLINE_FILE else 1
         before = Counts(**vars(self.counts))
+        saved = len(self.saved_files)
         leftover = self.run_pending if self.pending else None
         try:
             with frozen_heap(), chunk_pool(workers) as pool:
@@ -269,6 +270,10 @@ class Importer:
             self.counts.__dict__.update(vars(before))
             self.refs = References()
             self.writer.forget_temporary_tables()
+            # Picture files the rolled-back chunks stored: their rows are gone, the re-read stores them again.
+            for name in self.saved_files[saved:]:
+                default_storage.delete(name)
+            del self.saved_files[saved:]
             sink.reset()
             self._run_whole(plan, record, sink)
 

@@ -1,12 +1,22 @@
 """A first import into empty tables: secondary indexes built after the rows, new rows written straight in."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
 
 from b2b_cabinet.demo.catalogue import write_offers_changed, write_package
-from b2b_cabinet.models import ImportRun, OfferState, Price, Product, ProductVariant, StockLevel, product_search
+from b2b_cabinet.models import (
+    ImportRun,
+    OfferState,
+    Price,
+    Product,
+    ProductImage,
+    ProductVariant,
+    StockLevel,
+    product_search,
+)
 from b2b_cabinet.sync import pipeline
 from b2b_cabinet.sync.loaders.base import BulkWriter
 from tests.importing import catalogue_content, catalogue_snapshot, run_import, small_spec
@@ -223,20 +233,25 @@ def test_only_a_run_with_goods_into_an_empty_catalogue_is_a_first_load(tmp_path,
     assert set_aside == []
 
 
-def test_a_goods_file_read_again_after_a_later_chunk_fooled_the_byte_scanner(tmp_path, set_aside):
-    """The rollback of the file's savepoint took the brands, producers and units its first chunks made."""
-    info = write_package(tmp_path / "p", small_spec(products=300))
+def test_a_goods_file_read_again_after_a_later_chunk_fooled_the_byte_scanner(tmp_path, set_aside, settings):
+    """The rollback of the file's savepoint took the brands, producers and units its first chunks made,
+    and the picture rows: their files go too, the re-read stores them again."""
+    info = write_package(tmp_path / "p", small_spec(products=300, images=True))
     text = info.import_path.read_text(encoding="utf-8-sig")
     at = text.find("<Описание>", len(text) * 3 // 4)
     text = text[:at] + "<Описание><![CDATA[<p>См. <Товар> в каталоге</p>]]>" + text[at + len("<Описание>"):]
-    cdata = tmp_path / "cdata" / "import.xml"
-    cdata.parent.mkdir()
+    cdata = info.import_path.parent / "cdata.xml"  # beside the pictures it names
     cdata.write_text(text, encoding="utf-8")
+    media = Path(settings.MEDIA_ROOT)
+    before = {p for p in media.rglob("*") if p.is_file()}
 
     run = run_import(cdata, info.offers_path)
 
     assert run.status == ImportRun.Status.SUCCESS, run.error
     assert Product.objects.count() == 300 and Product.objects.exclude(brand=None).count() == 300
+    stored = {media / name for name in ProductImage.objects.values_list("file", flat=True)}
+    assert len(stored) == 300
+    assert {p for p in media.rglob("*") if p.is_file()} - before == stored
 
 
 def _other_session():
