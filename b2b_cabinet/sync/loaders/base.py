@@ -197,6 +197,7 @@ class BulkWriter:
         raise NotImplementedError
 
     def _rebuild(self, statements: list[str]) -> None:
+        """Run the statements :meth:`_set_aside` returned (no parameters: a "%" in DDL is a character)."""
         with self.connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)

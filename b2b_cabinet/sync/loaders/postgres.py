@@ -282,8 +282,7 @@ class PostgresWriter(BulkWriter):
         if statements:
             # Sorting a 150,000-row index in memory instead of in temporary files; this transaction only.
             self._execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_MEMORY}'")
-        for sql in statements:
-            self._execute(sql)
+        super()._rebuild(statements)
 
     def _deactivate_missing(self, table: str, seen: Iterable[str]) -> list[int]:
         temp = self._temp("b2b_tmp_seen", "(external_id text)")

@@ -72,13 +72,9 @@ class SQLiteWriter(BulkWriter):
         breaks a NOT NULL or CHECK constraint): the count tells, and the upsert then writes them all,
         or raises that constraint's error.
         """
-        if not rows:
-            return
-        head = f"INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})"
-        if self._insert_new(f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ", len(columns), rows) < len(
-            rows
-        ):
-            self._many(f"INSERT {head} {conflict}", rows)
+        if rows and self._insert_new(f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ", len(columns),
+                                     rows) < len(rows):
+            self._upsert(table, columns, rows, conflict)
 
     def _insert_new(self, head: str, width: int, rows: list[tuple]) -> int:
         """Run ``head`` + ``(?, ...), (?, ...)`` over ``rows``, many rows a statement; return how many were inserted.
