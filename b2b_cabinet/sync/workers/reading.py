@@ -31,6 +31,7 @@ from b2b_cabinet.sync.chunks import (
 from b2b_cabinet.sync.errors import CommerceMLError
 from b2b_cabinet.sync.offer_batch import OfferBatch
 from b2b_cabinet.sync.reader.catalog import product_fields
+from b2b_cabinet.sync.reader.compiled import walker_for
 from b2b_cabinet.sync.reader.fields import Context
 from b2b_cabinet.sync.reader.offers import read_offer, read_plain_offer
 from b2b_cabinet.sync.reader.prolog import syntax_error
@@ -51,7 +52,10 @@ def read_product_chunk(chunk: Chunk) -> ChunkResult:
     """Parse a chunk of ``Товар`` elements into product rows (see :func:`~.rows.product_row`)."""
 
     def handle(element, ctx: Context, value: bytes, shift: int, rows: list) -> str:
-        fields = product_fields(element, ctx)
+        walker = walker_for(ctx.tags.namespace)
+        fields = walker.product_fields(element) if walker is not None else None
+        if fields is None:
+            fields = product_fields(element, ctx)  # no compiled walker, or a record only Python reads
         rows.append(product_fields_row(fields, value, element.sourceline + shift))
         return fields[0]
 
@@ -78,7 +82,8 @@ def read_offer_chunk(chunk: Chunk) -> ChunkResult:
         batch, taken = OfferBatch(plan.copy_text), set()
 
         def handle(element, ctx: Context, value: bytes, shift: int, rows: list) -> str:
-            plain = read_plain_offer(element, ctx)
+            walker = walker_for(ctx.tags.namespace)
+            plain = walker.plain_offer(element) if walker is not None else read_plain_offer(element, ctx)
             if plain is not None and plain[0] not in taken:
                 xid, prices, quantity, stocks = plain
                 if add_plain(xid, prices, quantity, stocks, (), value, plan, batch):

@@ -1,0 +1,23 @@
+"""The compiled record walkers (``_walk.pyx``) when the package was built with them.
+
+An install without a C compiler has none: :func:`walker_for` then gives None and the workers use
+the Python walkers, which give the same results more slowly.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+try:
+    from b2b_cabinet.sync.reader._walk import Walker
+except ImportError:  # built without a C compiler
+    Walker = None
+
+#: Whether the compiled walkers are there (reported by ``b2b_import`` and checked by CI).
+AVAILABLE = Walker is not None
+
+
+@lru_cache(maxsize=16)
+def walker_for(namespace: str):
+    """The compiled :class:`Walker` for the records of ``namespace`` (``""``: none), or None."""
+    return Walker(namespace) if Walker is not None else None

@@ -1,0 +1,21 @@
+"""Build script for the one compiled module: the import workers' record walkers.
+
+Everything else is declared in setup.cfg. ``b2b_cabinet.sync.reader._walk`` reads lxml's trees
+through lxml's public C API, so it is compiled against the lxml headers of the build environment.
+It is optional: without a C compiler the package installs without it and the importer uses the
+same walkers in Python (slower, same results).
+"""
+
+import lxml
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "b2b_cabinet.sync.reader._walk",
+            ["b2b_cabinet/sync/reader/_walk.pyx"],
+            include_dirs=lxml.get_include(),
+            optional=True,
+        )
+    ]
+)
