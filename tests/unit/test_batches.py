@@ -149,3 +149,18 @@ def test_an_error_in_a_later_block_comes_after_the_rows_of_the_earlier_ones(tmp_
     with pytest.raises(CommerceMLError) as whole:
         list(read_document(path))
     assert str(chunked.value) == str(whole.value)
+
+
+def test_the_rows_are_the_same_without_the_compiled_walker(tmp_path, monkeypatch):
+    """An install without a C compiler reads every record with the Python walker: same rows."""
+    from b2b_cabinet.demo.catalogue import write_package
+    from b2b_cabinet.sync.workers import reading
+    from tests.importing import small_spec
+
+    info = write_package(tmp_path, small_spec(products=150, variants_every=7))
+    chunks = plan_chunks(str(info.import_path), inspect_prolog(str(info.import_path)), "Товар", 16384)
+    assert len(chunks) > 3
+    compiled_rows = [row for chunk in chunks for row in read_product_chunk(chunk).rows]
+    monkeypatch.setattr(reading, "walker_for", lambda namespace: None)
+    python_rows = [row for chunk in chunks for row in read_product_chunk(chunk).rows]
+    assert len(python_rows) == 150 and python_rows == compiled_rows

@@ -98,8 +98,10 @@ def product_fields_row(fields: tuple, value: bytes, line: int) -> tuple:
         producer_name,
         unit_code,
         unit_name,
-        unit_ratio,
-        None if vat_exempt else vat_rate,
+        # Numbers as text (the loaders write both alike): a Decimal costs more to pickle back to the
+        # main process than the rest of the row. A zero ratio is no ratio (the loader reads it as 1).
+        str(unit_ratio) if unit_ratio else None,
+        None if vat_exempt or vat_rate is None else str(vat_rate),
         barcode,
         _dumps(property_map),
         _dumps(_requisite_map(requisites)),
