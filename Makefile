@@ -48,4 +48,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/import_bench.py
 
 clean:
-	rm -rf $(VENV) var build dist *.egg-info
+	rm -rf $(VENV) var build dist *.egg-info b2b_cabinet/sync/reader/_walk.c b2b_cabinet/sync/reader/_walk.*.so

@@ -6,6 +6,8 @@ It is optional: without a C compiler the package installs without it and the imp
 same walkers in Python (slower, same results).
 """
 
+import os
+
 import lxml
 from setuptools import Extension, setup
 
@@ -15,7 +17,8 @@ setup(
             "b2b_cabinet.sync.reader._walk",
             ["b2b_cabinet/sync/reader/_walk.pyx"],
             include_dirs=lxml.get_include(),
-            optional=True,
+            # CI sets B2B_REQUIRE_COMPILED=1: there a failed build must fail, not fall back.
+            optional=os.environ.get("B2B_REQUIRE_COMPILED") != "1",
         )
     ]
 )

@@ -11,6 +11,10 @@ in the same run:
 * per database: ``full`` (both files into an empty database), ``unchanged`` (the same files again),
   ``prices_stock`` (an offers.xml with every price and quantity changed) and ``delta1pct`` (a 1 %
   changes-only package);
+* ``floor_<database>_s``: the floor again, measured right before and right after that database's full
+  import (their mean; ``floor_<database>_each_s`` both): on a shared VM whose speed drifts by half
+  within minutes, the ratios ``full_<database>_per_floor`` and ``unchanged_<database>_per_floor``
+  compare measurements taken under the same conditions;
 * ``peak_rss_mb``: the largest resident set of any process of the import (main or worker);
   ``main_rss_mb`` that of the main process alone;
 * ``cpu_<database>``: CPU seconds of each measure, as ``[main process, workers, database server]``
@@ -100,16 +104,23 @@ def measure_database(packages: dict[str, list[str]]) -> dict:
 
     call_command("migrate", verbosity=0)
     figures = {}
+    floors = []
     for name, files in (
         ("full", packages["full"]),
         ("unchanged", packages["full"]),
         ("prices_stock", packages["prices_stock"]),
         ("delta1pct", packages["delta1pct"]),
     ):
+        if name == "full":
+            floors.append(floor_seconds([Path(p) for p in files]))
         started, times, server = time.perf_counter(), os.times(), server_cpu_seconds()
         run = import_files(files, source=ImportRun.Source.COMMAND)
         figures[f"{name}_s"] = round(time.perf_counter() - started, 2)
         done = os.times()
+        if name == "full":
+            floors.append(floor_seconds([Path(p) for p in files]))
+            figures["floor_s"] = round(sum(floors) / 2, 2)
+            figures["floor_each_s"] = [round(f, 2) for f in floors]
         figures[f"{name}_cpu"] = [
             round(done.user + done.system - times.user - times.system, 2),
             round(done.children_user + done.children_system - times.children_user - times.children_system, 2),
@@ -181,6 +192,10 @@ def main() -> None:
             key = "pg"
         for measure in ("full", "prices_stock", "unchanged", "delta1pct"):
             out[f"{measure}_{key}_s"] = figures[f"{measure}_s"]
+        out[f"floor_{key}_s"] = figures["floor_s"]
+        out[f"floor_{key}_each_s"] = figures["floor_each_s"]
+        out[f"full_{key}_per_floor"] = round(figures["full_s"] / figures["floor_s"], 2)
+        out[f"unchanged_{key}_per_floor"] = round(figures["unchanged_s"] / figures["floor_s"], 2)
         out[f"counts_{key}"] = {m: figures[f"{m}_counts"] for m in ("full", "unchanged", "prices_stock", "delta1pct")}
         out[f"cpu_{key}"] = {m: figures[f"{m}_cpu"] for m in ("full", "unchanged", "prices_stock", "delta1pct")}
         peak = max(peak, figures["peak_rss_mb"])

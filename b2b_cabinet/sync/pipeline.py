@@ -253,7 +253,7 @@ class Importer:
         leftover = self.run_pending if self.pending else None
         try:
             with frozen_heap(), chunk_pool(workers) as pool:
-                results = ordered_map(pool, reader, chunks, before=leftover, ahead=self.writer.results_ahead)
+                results = ordered_map(pool, reader, chunks, before=leftover, ahead=self.writer.ahead(record))
                 # The first result comes after the leftover work, which is done outside the savepoint
                 # below: re-reading this file after a failure must not undo it.
                 first = next(results, None)

@@ -148,6 +148,23 @@ def test_writes_inside_deferred_are_indexed_at_its_end_and_rolled_back_with_it(g
 
 
 @sqlite_only
+@pytest.mark.parametrize("setting", [None, 8])
+def test_a_rebuild_leaves_the_index_merge_setting_as_it_was(goods, monkeypatch, setting):
+    """The rebuild turns FTS5's automerge off while it writes, and puts the index's own setting back."""
+    monkeypatch.setattr(product_search, "REBUILD_SHARE", 1000)
+    with connection.cursor() as cursor:
+        if setting is not None:
+            cursor.execute(f"INSERT INTO {product_search.TABLE} ({product_search.TABLE}, rank) "
+                           f"VALUES ('automerge', {setting})")
+        with product_search.deferred(connection):
+            f.product(name="Светильник", sku="SV-1")
+        cursor.execute(f"SELECT v FROM {product_search.TABLE}_config WHERE k = 'automerge'")
+        assert cursor.fetchone()[0] == (product_search.AUTOMERGE_DEFAULT if setting is None else setting)
+    assert found("светильник") == {"SV-1"}
+    assert_index_matches_the_products()
+
+
+@sqlite_only
 def test_migrate_restores_triggers_that_rebuilding_the_table_dropped(goods):
     from django.core.management import call_command
 

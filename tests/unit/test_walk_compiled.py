@@ -170,6 +170,14 @@ OFFERS = [
     "<Предложение><Ид>o10</Ид><Количество>1,5</Количество></Предложение>",
     "<Предложение><Наименование>без Ид</Наименование></Предложение>",
     "<Предложение><Ид>o11</Ид><Штрихкод>1</Штрихкод><Артикул>a</Артикул><Другое/></Предложение>",
+    "<Предложение><Ид>o12</Ид><ШтрихКод>2</ШтрихКод><Количество>3</Количество></Предложение>",
+    # each of these makes an offer not plain: both walkers decline
+    "<Предложение><Ид>o13</Ид><ПометкаУдаления>false</ПометкаУдаления></Предложение>",
+    "<Предложение><Ид>o14</Ид><ИдХарактеристики>c</ИдХарактеристики></Предложение>",
+    '<Предложение><Ид>o15</Ид><Склады ИдСклада="w1" КоличествоНаСкладе="1"/></Предложение>',
+    "<Предложение><Ид>o16</Ид><Остатки><Остаток><Количество>1</Количество></Остаток></Остатки></Предложение>",
+    "<Предложение><Ид>o17</Ид><ХарактеристикиТовара/></Предложение>",
+    "<Предложение><Ид>o18</Ид><ЗначенияСвойств/></Предложение>",
 ]
 
 
@@ -187,6 +195,19 @@ def test_the_walkers_agree_on_the_edges_of_the_format(tmp_path, namespace):
         "utf-8",
     )
     assert _compare_file(offers)["offers"] == len(OFFERS)
+
+
+def test_the_edge_cases_use_every_tag_the_python_walkers_know():
+    """A tag added to the Python walkers' tables must appear here, so the comparison above covers it."""
+    from b2b_cabinet.sync.reader.catalog import _dispatch
+    from b2b_cabinet.sync.reader.offers import _tables
+
+    tags = tags_for("")
+    offer_tags, price_tags = _tables(tags)
+    products, offers = "".join(PRODUCTS), "".join(OFFERS)
+    assert [t for t in _dispatch(tags) if f"<{t}>" not in products and f"<{t} " not in products] == []
+    assert [t for t in [*offer_tags, *price_tags] if f"<{t}>" not in offers and f"<{t}/>" not in offers
+            and f"<{t} " not in offers] == []
 
 
 def test_the_compiled_walker_reads_values_and_not_just_agrees():

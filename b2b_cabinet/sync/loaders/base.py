@@ -88,6 +88,10 @@ class BulkWriter:
     #: (indexes built again), so they read meanwhile; finished results wait in memory, hence a bound.
     results_ahead = 12
 
+    def ahead(self, record: str) -> int:
+        """:attr:`results_ahead` for a file of ``record`` elements (``Товар``, ``Предложение``)."""
+        return self.results_ahead
+
     def __init__(self, connection, run_id: int):
         self.connection = connection
         self.run_id = run_id

@@ -19,6 +19,15 @@ from libc.string cimport strcmp, strlen
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Element
 
+from b2b_cabinet.sync.reader.tags import (
+    A_CODE,
+    A_FULL_NAME,
+    A_STATUS,
+    A_WAREHOUSE_ID,
+    A_WAREHOUSE_QUANTITY,
+    LOCAL_NAMES,
+    STATUS_DELETED,
+)
 from b2b_cabinet.sync.reader.values import (
     STOCK_NUMBERS,
     normalise_currency,
@@ -28,48 +37,48 @@ from b2b_cabinet.sync.reader.values import (
     to_decimal,
 )
 
-# UTF-8 names, kept alive by these module globals so their char* stay valid.
-cdef bytes _B_ID = "Ид".encode()
-cdef bytes _B_NAME = "Наименование".encode()
-cdef bytes _B_SKU = "Артикул".encode()
-cdef bytes _B_BARCODE = "Штрихкод".encode()
-cdef bytes _B_BARCODE_ALT = "ШтрихКод".encode()
-cdef bytes _B_VERSION = "НомерВерсии".encode()
-cdef bytes _B_DELETION_MARK = "ПометкаУдаления".encode()
-cdef bytes _B_DESCRIPTION = "Описание".encode()
-cdef bytes _B_PICTURE = "Картинка".encode()
-cdef bytes _B_BRAND = "ТорговаяМарка".encode()
-cdef bytes _B_PROPERTY_VALUES = "ЗначенияСвойств".encode()
-cdef bytes _B_REQUISITES = "ЗначенияРеквизитов".encode()
-cdef bytes _B_BASE_UNIT = "БазоваяЕдиница".encode()
-cdef bytes _B_GROUPS = "Группы".encode()
-cdef bytes _B_TAX_RATES = "СтавкиНалогов".encode()
-cdef bytes _B_TAX_RATE = "СтавкаНалога".encode()
-cdef bytes _B_RATE = "Ставка".encode()
-cdef bytes _B_PRODUCER = "Изготовитель".encode()
-cdef bytes _B_CHARACTERISTICS = "ХарактеристикиТовара".encode()
-cdef bytes _B_VALUE = "Значение".encode()
-cdef bytes _B_RECALC = "Пересчет".encode()
-cdef bytes _B_RATIO = "Коэффициент".encode()
-cdef bytes _B_QUANTITY = "Количество".encode()
-cdef bytes _B_CHARACTERISTIC_ID = "ИдХарактеристики".encode()
-cdef bytes _B_PRICES = "Цены".encode()
-cdef bytes _B_WAREHOUSE = "Склад".encode()
-cdef bytes _B_WAREHOUSES = "Склады".encode()
-cdef bytes _B_RESTS = "Остатки".encode()
-cdef bytes _B_PRICE_PER_UNIT = "ЦенаЗаЕдиницу".encode()
-cdef bytes _B_PRICE_TYPE_ID = "ИдТипаЦены".encode()
-cdef bytes _B_CURRENCY = "Валюта".encode()
-cdef bytes _B_UNIT_REF = "Единица".encode()
-cdef bytes _B_MIN_QUANTITY = "МинКоличество".encode()
+# UTF-8 names (those of tags.py), kept alive by these module globals so their char* stay valid.
+cdef bytes _B_ID = LOCAL_NAMES["ID"].encode()
+cdef bytes _B_NAME = LOCAL_NAMES["NAME"].encode()
+cdef bytes _B_SKU = LOCAL_NAMES["SKU"].encode()
+cdef bytes _B_BARCODE = LOCAL_NAMES["BARCODE"].encode()
+cdef bytes _B_BARCODE_ALT = LOCAL_NAMES["BARCODE_ALT"].encode()
+cdef bytes _B_VERSION = LOCAL_NAMES["VERSION"].encode()
+cdef bytes _B_DELETION_MARK = LOCAL_NAMES["DELETION_MARK"].encode()
+cdef bytes _B_DESCRIPTION = LOCAL_NAMES["DESCRIPTION"].encode()
+cdef bytes _B_PICTURE = LOCAL_NAMES["PICTURE"].encode()
+cdef bytes _B_BRAND = LOCAL_NAMES["BRAND"].encode()
+cdef bytes _B_PROPERTY_VALUES = LOCAL_NAMES["PROPERTY_VALUES"].encode()
+cdef bytes _B_REQUISITES = LOCAL_NAMES["REQUISITES"].encode()
+cdef bytes _B_BASE_UNIT = LOCAL_NAMES["BASE_UNIT"].encode()
+cdef bytes _B_GROUPS = LOCAL_NAMES["GROUPS"].encode()
+cdef bytes _B_TAX_RATES = LOCAL_NAMES["TAX_RATES"].encode()
+cdef bytes _B_TAX_RATE = LOCAL_NAMES["TAX_RATE"].encode()
+cdef bytes _B_RATE = LOCAL_NAMES["RATE"].encode()
+cdef bytes _B_PRODUCER = LOCAL_NAMES["PRODUCER"].encode()
+cdef bytes _B_CHARACTERISTICS = LOCAL_NAMES["CHARACTERISTICS"].encode()
+cdef bytes _B_VALUE = LOCAL_NAMES["VALUE"].encode()
+cdef bytes _B_RECALC = LOCAL_NAMES["RECALC"].encode()
+cdef bytes _B_RATIO = LOCAL_NAMES["RATIO"].encode()
+cdef bytes _B_QUANTITY = LOCAL_NAMES["QUANTITY"].encode()
+cdef bytes _B_CHARACTERISTIC_ID = LOCAL_NAMES["CHARACTERISTIC_ID"].encode()
+cdef bytes _B_PRICES = LOCAL_NAMES["PRICES"].encode()
+cdef bytes _B_WAREHOUSE = LOCAL_NAMES["WAREHOUSE"].encode()
+cdef bytes _B_WAREHOUSES = LOCAL_NAMES["WAREHOUSES"].encode()
+cdef bytes _B_RESTS = LOCAL_NAMES["RESTS"].encode()
+cdef bytes _B_PRICE_PER_UNIT = LOCAL_NAMES["PRICE_PER_UNIT"].encode()
+cdef bytes _B_PRICE_TYPE_ID = LOCAL_NAMES["PRICE_TYPE_ID"].encode()
+cdef bytes _B_CURRENCY = LOCAL_NAMES["CURRENCY"].encode()
+cdef bytes _B_UNIT_REF = LOCAL_NAMES["UNIT_REF"].encode()
+cdef bytes _B_MIN_QUANTITY = LOCAL_NAMES["MIN_QUANTITY"].encode()
 # Attribute names (never namespaced in CommerceML).
-cdef bytes _A_STATUS = "Статус".encode()
-cdef bytes _A_CODE = "Код".encode()
-cdef bytes _A_FULL_NAME = "НаименованиеПолное".encode()
-cdef bytes _A_WAREHOUSE_ID = "ИдСклада".encode()
-cdef bytes _A_WAREHOUSE_QUANTITY = "КоличествоНаСкладе".encode()
+cdef bytes _A_STATUS = A_STATUS.encode()
+cdef bytes _A_CODE = A_CODE.encode()
+cdef bytes _A_FULL_NAME = A_FULL_NAME.encode()
+cdef bytes _A_WAREHOUSE_ID = A_WAREHOUSE_ID.encode()
+cdef bytes _A_WAREHOUSE_QUANTITY = A_WAREHOUSE_QUANTITY.encode()
 
-cdef str _DELETED = "Удален"
+cdef str _DELETED = STATUS_DELETED
 cdef str _VAT = "НДС"
 cdef str _WITHOUT = "без"
 cdef str _NOT_TAXED = "не облага"
@@ -239,7 +248,7 @@ cdef class Walker:
             return c.ns is NULL
         return c.ns is not NULL and c.ns.href is not NULL and strcmp(<const char*>c.ns.href, self._ns) == 0
 
-    def product_fields(self, _Element element):
+    def product_fields(self, _Element element not None):
         """:func:`~b2b_cabinet.sync.reader.catalog.product_fields` of ``element``, or None where
         only the Python walker can tell (no ``Ид``, a number that is not one)."""
         cdef tree.xmlNode* node = element._c_node
@@ -449,7 +458,7 @@ cdef class Walker:
             child = child.next
         return producer_id, producer_name
 
-    def plain_offer(self, _Element element):
+    def plain_offer(self, _Element element not None):
         """:func:`~b2b_cabinet.sync.reader.offers.read_plain_offer` of ``element``."""
         cdef tree.xmlNode* node = element._c_node
         cdef tree.xmlNode* child

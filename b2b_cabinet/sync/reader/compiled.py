@@ -10,7 +10,9 @@ from functools import lru_cache
 
 try:
     from b2b_cabinet.sync.reader._walk import Walker
-except ImportError:  # built without a C compiler
+except (ImportError, ValueError):
+    # ImportError: built without a C compiler. ValueError: Cython's check that lxml's types have the
+    # size they had at build time failed (lxml upgraded or downgraded since): the Python walkers read.
     Walker = None
 
 #: Whether the compiled walkers are there (reported by ``b2b_import`` and checked by CI).
