@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 venv: $(STAMP)
 
 # setup.py and the .pyx: an editable install compiles the import walker in place, so a change rebuilds it.
-$(STAMP): setup.cfg setup.py pyproject.toml b2b_cabinet/sync/reader/_walk.pyx
+$(STAMP): setup.cfg setup.py pyproject.toml b2b_cabinet/sync/reader/_walk.pyx b2b_cabinet/sync/reader/_scan.pxi
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[test,postgres,redis,example]'

@@ -1,4 +1,4 @@
-"""Build script for the one compiled module: the import workers' record walkers.
+"""Build script for the one compiled module: the import workers' record scanner and walkers.
 
 Everything else is declared in setup.cfg. ``b2b_cabinet.sync.reader._walk`` reads lxml's trees
 through lxml's public C API, so it is compiled against the lxml headers of the build environment.
@@ -16,6 +16,7 @@ setup(
         Extension(
             "b2b_cabinet.sync.reader._walk",
             ["b2b_cabinet/sync/reader/_walk.pyx"],
+            depends=["b2b_cabinet/sync/reader/_scan.pxi"],
             include_dirs=lxml.get_include(),
             # CI sets B2B_REQUIRE_COMPILED=1: there a failed build must fail, not fall back.
             optional=os.environ.get("B2B_REQUIRE_COMPILED") != "1",

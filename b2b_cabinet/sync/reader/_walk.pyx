@@ -38,6 +38,8 @@ from b2b_cabinet.sync.reader.values import (
 )
 
 # UTF-8 names (those of tags.py), kept alive by these module globals so their char* stay valid.
+cdef bytes _B_PRODUCT = LOCAL_NAMES["PRODUCT"].encode()
+cdef bytes _B_OFFER = LOCAL_NAMES["OFFER"].encode()
 cdef bytes _B_ID = LOCAL_NAMES["ID"].encode()
 cdef bytes _B_NAME = LOCAL_NAMES["NAME"].encode()
 cdef bytes _B_SKU = LOCAL_NAMES["SKU"].encode()
@@ -230,15 +232,51 @@ cdef object _attribute(tree.xmlNode* element, bytes name):
     return None
 
 
+include "_scan.pxi"
+
+
 cdef class Walker:
     """The walkers for the records of one namespace (``""``: none), as :class:`~.tags.Tags`."""
 
     cdef bytes _namespace
     cdef const char* _ns
+    cdef Arena _arena  # the scanner's nodes and text, reused from record to record
 
     def __cinit__(self, str namespace):
         self._namespace = namespace.encode() if namespace else None
         self._ns = <const char*>self._namespace if namespace else NULL
+        self._arena.nodes = NULL
+        self._arena.attrs = NULL
+        self._arena.buf = NULL
+        self._arena.cap_nodes = self._arena.cap_attrs = self._arena.cap_buf = 0
+
+    def __dealloc__(self):
+        free(self._arena.nodes)
+        free(self._arena.attrs)
+        free(self._arena.buf)
+
+    cdef tree.xmlNode* _scan(self, bytes data, Py_ssize_t start, Py_ssize_t end, bytes record) except? NULL:
+        if self._ns is not NULL:
+            return NULL  # scanned elements have no namespace: only for records read without one
+        if not 0 <= start <= end <= len(data):
+            raise IndexError("record bounds outside the data")
+        cdef const unsigned char* p = <const unsigned char*>(<const char*>data)
+        cdef tree.xmlNode* root = _scan_record(&self._arena, p + start, end - start)
+        if root is NULL or not _same(root.name, record):
+            return NULL
+        return root
+
+    def scan_product(self, bytes data not None, Py_ssize_t start, Py_ssize_t end):
+        """:meth:`product_fields` of the ``Товар`` in ``data[start:end]``, read by the scanner
+        (``_scan.pxi``) instead of lxml; None where the scanner or the walker gives up."""
+        cdef tree.xmlNode* root = self._scan(data, start, end, _B_PRODUCT)
+        return None if root is NULL else self._product_fields(root)
+
+    def scan_plain_offer(self, bytes data not None, Py_ssize_t start, Py_ssize_t end):
+        """:meth:`plain_offer` of the ``Предложение`` in ``data[start:end]``, read by the scanner;
+        None where the scanner gives up or the offer is not plain."""
+        cdef tree.xmlNode* root = self._scan(data, start, end, _B_OFFER)
+        return None if root is NULL else self._plain_offer(root)
 
     cdef inline bint _ours(self, tree.xmlNode* c) noexcept:
         """An element (not a comment or PI) in the walker's namespace."""
@@ -251,7 +289,9 @@ cdef class Walker:
     def product_fields(self, _Element element not None):
         """:func:`~b2b_cabinet.sync.reader.catalog.product_fields` of ``element``, or None where
         only the Python walker can tell (no ``Ид``, a number that is not one)."""
-        cdef tree.xmlNode* node = element._c_node
+        return self._product_fields(element._c_node)
+
+    cdef object _product_fields(self, tree.xmlNode* node):
         cdef tree.xmlNode* child
         cdef int code
         cdef str text
@@ -460,7 +500,9 @@ cdef class Walker:
 
     def plain_offer(self, _Element element not None):
         """:func:`~b2b_cabinet.sync.reader.offers.read_plain_offer` of ``element``."""
-        cdef tree.xmlNode* node = element._c_node
+        return self._plain_offer(element._c_node)
+
+    cdef object _plain_offer(self, tree.xmlNode* node):
         cdef tree.xmlNode* child
         cdef int code
         cdef str text

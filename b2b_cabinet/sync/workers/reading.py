@@ -13,6 +13,7 @@ why an unchanged import runs faster than bare parsing.
 from __future__ import annotations
 
 import bisect
+import codecs
 import hashlib
 import itertools
 
@@ -21,6 +22,7 @@ from lxml import etree
 from b2b_cabinet.sync.batches import BatchParser
 from b2b_cabinet.sync.chunks import (
     Chunk,
+    encoding_of,
     first_line,
     id_opening,
     parse_records,
@@ -59,7 +61,18 @@ def read_product_chunk(chunk: Chunk) -> ChunkResult:
         rows.append(product_fields_row(fields, value, element.sourceline + shift))
         return fields[0]
 
-    return _read_chunk(chunk, lambda: (handle, None))
+    walker = walker_for("")
+    if walker is None:
+        return _read_chunk(chunk, lambda: (handle, None, None))
+
+    def scan(data: bytes, begin: int, end: int, value: bytes, line: int, rows: list) -> str | None:
+        fields = walker.scan_product(data, begin, end)
+        if fields is None:
+            return None
+        rows.append(product_fields_row(fields, value, line))
+        return fields[0]
+
+    return _read_chunk(chunk, lambda: (handle, None, scan))
 
 
 def read_offer_chunk(chunk: Chunk) -> ChunkResult:
@@ -76,7 +89,7 @@ def read_offer_chunk(chunk: Chunk) -> ChunkResult:
             rows.append(offer_row(record, value, record.line + shift))
             return record.external_id
 
-        return _read_chunk(chunk, lambda: (handle_row, None))
+        return _read_chunk(chunk, lambda: (handle_row, None, None))
 
     def start():
         batch, taken = OfferBatch(plan.copy_text), set()
@@ -100,7 +113,22 @@ def read_offer_chunk(chunk: Chunk) -> ChunkResult:
             rows.append(offer_row(record, value, record.line + shift))
             return xid
 
-        return handle, batch
+        walker = walker_for("")
+        if walker is None:
+            return handle, batch, None
+
+        def scan(data: bytes, begin: int, end: int, value: bytes, line: int, rows: list) -> str | None:
+            # Only the plain offers of the batch; any other goes to ``handle``, which reads it again.
+            plain = walker.scan_plain_offer(data, begin, end)
+            if plain is None or plain[0] in taken:
+                return None
+            xid, prices, quantity, stocks = plain
+            if not add_plain(xid, prices, quantity, stocks, (), value, plan, batch):
+                return None
+            taken.add(xid)
+            return xid
+
+        return handle, batch, scan
 
     return _read_chunk(chunk, start)
 
@@ -144,7 +172,8 @@ class _Inexact(Exception):
 
 def _read_chunk(chunk: Chunk, start) -> ChunkResult:
     """Skip the records whose bytes are unchanged; read the others with a fresh ``start()``, which
-    gives ``(handle, batch)``: see :func:`_read_changed` for ``handle``; ``batch`` is the chunk's
+    gives ``(handle, batch, scan)``: see :func:`_read_changed` for ``handle`` and
+    :func:`_read_scanned` for ``scan`` (None: no scanner); ``batch`` is the chunk's
     :class:`OfferBatch` or None."""
     try:
         return _read_chunk_as(chunk, start, exact=False)
@@ -171,10 +200,12 @@ def _read_chunk_as(chunk: Chunk, start, *, exact: bool) -> ChunkResult:
             else:
                 changed.append((begin, end, value))
     if changed:
-        handle, batch = start()
+        handle, batch, scan = start()
         parser = None if exact else BatchParser.for_chunk(chunk, data)
         if parser is None:
             _read_changed(chunk, data, changed, handle, result)
+        elif scan is not None and parser.namespace == "" and _is_utf8(chunk):
+            _read_scanned(chunk, parser, data, changed, handle, scan, result)
         else:
             _read_batches(chunk, parser, data, changed, handle, result)
         if batch:
@@ -214,6 +245,46 @@ def _read_batches(chunk: Chunk, parser: BatchParser, data: bytes, changed, handl
         except CommerceMLError as exc:
             raise _shift(exc, shift) from None
         index = stop
+    if wants_line_count(chunk):
+        share_line_count(chunk, newlines + data.count(b"\n", counted))
+
+
+def _is_utf8(chunk: Chunk) -> bool:
+    try:
+        return codecs.lookup(encoding_of(chunk.head)).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _read_scanned(chunk: Chunk, parser: BatchParser, data: bytes, changed, handle, scan,
+                  result: ChunkResult) -> None:
+    """:func:`_read_batches` with the compiled scanner (``reader/_scan.pxi``) instead of lxml.
+
+    ``scan(data, begin, end, digest, line, rows)`` reads the record ``data[begin:end]``, appends its
+    rows and returns its Ид, or returns None having done nothing: for XML outside the scanner's
+    subset, or a record it does not take (an offer that is not plain). Such a record is parsed
+    alone by lxml and read by ``handle``, in its place, so rows keep the file's order. Only for
+    UTF-8 chunks whose records are read without a namespace (the scanner builds none).
+    """
+    ctx = Context(chunk.path, tags_for(""))
+    line = first_line(chunk)
+    base = line - parser.head.count(b"\n") - 1  # original line minus parsed line, at data[0]
+    rows, seen = result.rows, result.seen
+    newlines = counted = 0  # newlines in data[:counted]
+    for begin, end, value in changed:
+        newlines += data.count(b"\n", counted, begin)
+        counted = begin
+        xid = scan(data, begin, end, value, line + newlines, rows)
+        if xid is None:
+            elements = parser.parse(data[begin:end], 1)
+            if elements is None:
+                raise _Inexact
+            shift = base + newlines
+            try:
+                xid = handle(elements[0], ctx, value, shift, rows)
+            except CommerceMLError as exc:
+                raise _shift(exc, shift) from None
+        seen.append(xid)
     if wants_line_count(chunk):
         share_line_count(chunk, newlines + data.count(b"\n", counted))
 
