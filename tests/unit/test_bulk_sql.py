@@ -65,3 +65,21 @@ def test_an_over_long_value_is_refused_not_truncated_on_postgresql(parts):
     with pytest.raises(DataError), transaction.atomic():
         bulk_sql.update_rows(OrderPart, ["onec_number"], [(parts[0].pk, "x" * 101)])
     assert OrderPart.objects.get(pk=parts[0].pk).onec_number == ""
+
+
+def test_the_sqlite_writer_runs_a_statement_per_thousand_keys_over_any_number_of_keys():
+    import sqlite3
+
+    from b2b_cabinet.sync.loaders.sqlite import MAX_PARAMETERS, SQLiteWriter
+
+    writer = SQLiteWriter.__new__(SQLiteWriter)  # only the raw connection is needed here
+    writer.raw = sqlite3.connect(":memory:")
+    writer.raw.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, run INTEGER, v INTEGER)")
+    writer.raw.executemany("INSERT INTO t VALUES (?, ?, 1)", [(k, k % 2) for k in range(5000)])
+    statements = []
+    writer.raw.set_trace_callback(statements.append)
+    keys = list(range(0, 5000, 2)) + list(range(1, 2 * MAX_PARAMETERS + 10, 2))  # 3,004 keys
+    writer._each_in("UPDATE t SET v = 0 WHERE run <> ? AND k IN", keys, (1,))
+    assert len(statements) == 4  # 998 keys and the one parameter fill each statement
+    zeroed = {k for (k,) in writer.raw.execute("SELECT k FROM t WHERE v = 0")}
+    assert zeroed == set(range(0, 5000, 2))  # the odd keys are in run 1: left alone

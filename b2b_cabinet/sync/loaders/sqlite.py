@@ -141,6 +141,15 @@ class SQLiteWriter(BulkWriter):
         write(PRICE, PRICE_COLUMNS, [r for r in new if r[1] is not None],
               f"ON CONFLICT(variant_id, price_type_id) WHERE variant_id IS NOT NULL DO UPDATE SET {updates}")
 
+    def _each_in(self, head: str, keys: list, params: tuple = ()) -> None:
+        """Run ``head (?, ?, …)`` over ``keys``, as many a statement as SQLite takes: for the
+        statements a big offers file runs once per product (most change nothing), one statement
+        per thousand products costs a third of one each (measured: 0.72 → 0.19 s for 150,000)."""
+        per = MAX_PARAMETERS - len(params)
+        for start in range(0, len(keys), per):
+            part = keys[start : start + per]
+            self.raw.execute(f"{head} ({_marks(len(part))})", (*params, *part))
+
     def _count(self, sql: str, rows: list[tuple]) -> int:
         """``executemany`` that returns how many rows the statements changed in all."""
         return self.raw.executemany(sql, rows).rowcount if rows else 0
@@ -162,7 +171,7 @@ class SQLiteWriter(BulkWriter):
     def _delete_prices_except(self, listed: tuple[int, ...], products: list[tuple], variants: list[tuple]) -> None:
         """Delete the prices of these products and variants whose type is not in ``listed``."""
         kept = f" AND price_type_id NOT IN ({', '.join(map(str, listed))})" if listed else ""
-        self._many(f"DELETE FROM {PRICE} WHERE product_id = ? AND variant_id IS NULL{kept}", products)
+        self._each_in(f"DELETE FROM {PRICE} WHERE variant_id IS NULL{kept} AND product_id IN", [p for (p,) in products])
         self._many(f"DELETE FROM {PRICE} WHERE variant_id = ?{kept}", variants)
 
     def upsert_stock(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
@@ -236,8 +245,12 @@ class SQLiteWriter(BulkWriter):
                 self._upsert(STOCK, columns, [(s[4], None, s[5], *s[:4], 0) for s in batch.stock_updates],
                              STOCK_CONFLICT)
         self._insert_or_upsert(STOCK, columns, batch.stock_rows, STOCK_CONFLICT)
-        self._many(f"UPDATE {STOCK} {STOCK_ZERO} WHERE product_id = ? AND variant_id IS NULL AND synced_run <> ?",
-                   batch.stock_owners)
+        runs: dict[int, list[int]] = {}
+        for product, run in batch.stock_owners:
+            runs.setdefault(run, []).append(product)
+        for run, products in runs.items():
+            self._each_in(f"UPDATE {STOCK} {STOCK_ZERO} WHERE variant_id IS NULL AND synced_run <> ? AND product_id IN",
+                          products, (run,))
         if batch.states:
             self.set_offer_state(role, batch.states, stale)
         if batch.new_states:
