@@ -146,6 +146,9 @@ DECLINED = [
     _PRODUCT % b"<a>\xef\xbf\xbe</a>",  # U+FFFE
     _PRODUCT % b"<a>\xd0</a>",  # truncated
     "<Товары><Ид>x</Ид></Товары>".encode(),  # not the record element
+    '<Товар xmlns=" "><Ид>1</Ид></Товар>'.encode(),  # a namespace declaration (and a bad one)
+    '<Товар><Ид>1</Ид><Наименование xmlns="u">n</Наименование></Товар>'.encode(),  # lxml: not our element
+    ("<Товар " + " ".join(f'a{i}=""' for i in range(30000)) + "><Ид>x</Ид></Товар>").encode(),  # quadratic
 ]
 
 
@@ -172,7 +175,7 @@ SEED = (
 ).encode()
 PIECES = [b"<", b">", b"/", b"&", b";", b"#", b"x", b"=", b'"', b"'", b" ", b"\r", b"\n", b"\t", b"]", b"!", b"?",
           b":", b"\x00", b"\x01", b"\x80", b"\xd0", b"\xd1\x91", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"&#1;",
-          b"&lt;", b"&#x10FFFF;", b"<a>", b"</a>", b"<a/>", b"\xd0\x98\xd0\xb4", "Ё".encode()]
+          b"&lt;", b"&#x10FFFF;", b"<a>", b"</a>", b"<a/>", b' xmlns="u"', b" xmlns", b"\xd0\x98\xd0\xb4", "Ё".encode()]
 
 
 @settings(max_examples=600, deadline=None, derandomize=True)

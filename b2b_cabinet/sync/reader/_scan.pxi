@@ -11,8 +11,9 @@
 # * names of ASCII letters, digits, "_", "-", "." and the Russian letters А-я, Ё, ё (no ":");
 # * text and attribute values of valid UTF-8 XML characters, with the five predefined entities
 #   and character references (to XML characters); no "]]>" in text, no "<" in values;
-# * balanced tags, no repeated attribute, at most MAX_DEPTH levels, nothing but whitespace after
-#   the record's end tag.
+# * balanced tags, no repeated attribute and at most MAX_ATTRIBUTES an element (the repeat check is
+#   quadratic), no ``xmlns`` (a namespace declaration), at most MAX_DEPTH levels, nothing but
+#   whitespace after the record's end tag.
 #
 # It keeps, per element, only what the walkers read: name, attributes and the text before the
 # first child (lxml's ``.text``). Line ends and attribute values are normalised as XML requires.
@@ -26,6 +27,8 @@ cdef enum:
     MAX_DEPTH = 64
     #: Records up to this size get arena room by their length; longer ones count their "<" and "=".
     SMALL_RECORD = 65536
+    #: More attributes on one element than this: declined (the repeat check is quadratic; 1C writes <= 3).
+    MAX_ATTRIBUTES = 16
 
 # Byte classes, so the hot loops test one table entry per byte instead of a chain of comparisons.
 cdef unsigned char _NAME[256]  # 1: ASCII name start, 2: ASCII name character, 3: 0xD0, 4: 0xD1
@@ -330,6 +333,7 @@ cdef tree.xmlNode* _scan_record(Arena* a, const unsigned char* p, Py_ssize_t n) 
     cdef tree.xmlAttr* last_attr
     cdef unsigned char quote
     cdef bint empty
+    cdef int n_attributes
     if n <= SMALL_RECORD:
         # An element takes at least 3 bytes ("<a>"), an attribute 5 (' a=""'): bounds without a pass.
         lt, eq = n // 3 + 1, n // 5 + 1
@@ -364,6 +368,7 @@ cdef tree.xmlNode* _scan_record(Arena* a, const unsigned char* p, Py_ssize_t n) 
         name_length[depth] = end - i - 1
         i = end
         last_attr = NULL
+        n_attributes = 0
         while True:
             j = i
             while i < n and _is_s(p[i]):
@@ -384,6 +389,11 @@ cdef tree.xmlNode* _scan_record(Arena* a, const unsigned char* p, Py_ssize_t n) 
                 return NULL  # an attribute needs whitespace before it
             end = _name_end(p, i, n)
             if end < 0:
+                return NULL
+            if end - i == 5 and memcmp(p + i, b"xmlns", 5) == 0:
+                return NULL  # a namespace declaration: the element's namespace is lxml's to resolve
+            n_attributes += 1
+            if n_attributes > MAX_ATTRIBUTES:
                 return NULL
             attr = &a.attrs[a.n_attrs]
             a.n_attrs += 1
