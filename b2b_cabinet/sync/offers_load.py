@@ -21,8 +21,11 @@ UNKNOWN_PRICE_TYPE_HINT = (
 class OfferSink:
     """Receives chunk results of one offers/prices/rests file and writes them."""
 
-    def __init__(self, importer, path: Path, role: str, known: dict[str, bytes], product_ids, first=None):
-        """``first`` is the file's first offer, telling what the file carries."""
+    def __init__(self, importer, path: Path, role: str, known: dict[str, bytes], product_ids, first=None, *,
+                 every_product: bool = True):
+        """``first`` is the file's first offer, telling what the file carries. ``product_ids`` maps
+        product Ид to keys: of every product (``every_product``), or of those the file's offers
+        name (a small file; others, such as a variant's product, are looked up when needed)."""
         self.importer = importer
         self.writer = importer.writer
         self.issues = importer.issues
@@ -30,7 +33,8 @@ class OfferSink:
         self.path = path
         self.role = role
         self.known = known
-        self.product_ids = product_ids  # dict, or None for small files (looked up per chunk)
+        self.product_ids = product_ids  # dict, or None (looked up per chunk)
+        self.every_product = every_product
         self.price_types = {x: (pk, cur) for x, pk, cur in PriceType.objects.exclude(external_id=None)
                             .values_list("external_id", "pk", "currency")}
         self.warehouses = dict(Warehouse.objects.exclude(external_id=None).values_list("external_id", "pk"))
@@ -43,7 +47,7 @@ class OfferSink:
 
     def plan(self) -> OfferPlan | None:
         """What the workers need to build final rows themselves; None when product keys are looked
-        up per chunk (small files)."""
+        up per chunk (files the byte scanner cannot cut)."""
         if self.product_ids is None:
             return None
         return OfferPlan(self.product_ids, self.price_types, self.warehouses, self.run_id, self.currency,
@@ -82,9 +86,13 @@ class OfferSink:
         self._write(accepted, products, variants, known)
 
     def _product_ids(self, xids: set[str]) -> dict[str, int]:
-        if self.product_ids is not None:
-            return self.product_ids
-        return self.writer.ids_for(PRODUCT, sorted(xids))
+        if self.product_ids is None:
+            return self.writer.ids_for(PRODUCT, sorted(xids))
+        if not self.every_product:
+            missing = sorted(x for x in xids if x not in self.product_ids)
+            if missing:
+                self.product_ids.update(self.writer.ids_for(PRODUCT, missing))
+        return self.product_ids
 
     def _variants(self, rows: list[tuple], products: dict[str, int]) -> dict[str, int]:
         with_variant = [r for r in rows if r[2]]

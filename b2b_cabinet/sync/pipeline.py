@@ -53,6 +53,9 @@ MIN_CHUNK = 256 * 1024
 #: Files up to this size are also parsed in this process: a few thousand records take less CPU
 #: than forking workers and sending their rows back (a typical 1 % delta is about 4 MB a file).
 INLINE_FILE = 8 * 1024 * 1024
+#: Small offers files too have their plain offers read into final rows (with the keys of the
+#: products they name); False reads them row by row, as files the byte scanner cannot cut.
+PLAN_SMALL_FILES = True
 #: A run of at least this many bytes into empty catalogue tables (a first import) builds their
 #: secondary indexes after writing the rows (see ``BulkWriter.indexes_set_aside``).
 FIRST_LOAD_BYTES = 64 * 1024 * 1024
@@ -307,12 +310,20 @@ class Importer:
     def _offers(self, plan: FilePlan) -> None:
         chunks = self._chunks(plan, "Предложение")
         was_empty = plan.is_full and plan.role == "offers" and self.writer.is_empty(VARIANT)
+        every_product = True
         if plan.size > SMALL_FILE and chunks:
             known, product_ids = self.writer.offer_keys(HASH_COLUMNS[plan.role])
+        elif chunks and PLAN_SMALL_FILES:
+            # A small file (a delta) takes the same path for its product-level offers, with the keys
+            # of only the products it names: its offers are read into final rows too.
+            xids = [xid for chunk in chunks for xid in record_ids(chunk)]
+            known = self.writer.stored_digests(OFFER_STATE, HASH_COLUMNS[plan.role], xids)
+            product_ids = self.writer.ids_for(PRODUCT, [xid for xid in xids if "#" not in xid])
+            every_product = False
         else:
             known, product_ids = self._known(plan, chunks, HASH_COLUMNS[plan.role]), None
         self._state(known)
-        sink = OfferSink(self, plan.path, plan.role, known, product_ids, plan.first)
+        sink = OfferSink(self, plan.path, plan.role, known, product_ids, plan.first, every_product=every_product)
         STATE.offer_plan = sink.plan()
         self._run_chunks(plan, "Предложение", read_offer_chunk, sink, chunks)
         if plan.is_full and plan.role == "offers" and not was_empty:

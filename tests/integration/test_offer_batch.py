@@ -103,17 +103,27 @@ def test_worker_built_rows_give_the_catalogue_the_row_path_gives(tmp_path, monke
     info = write_package(tmp_path / "p", spec)
     steps = _steps(tmp_path, info, spec)
     one_pass = []
-    for files in steps:
-        one_pass.append((_outcome(run_import(*files)), _content()))
-    assert batches["offers"] == 0  # small files: read in this process, row by row
+    with monkeypatch.context() as rows_only:
+        rows_only.setattr(pipeline, "PLAN_SMALL_FILES", False)
+        for files in steps:
+            one_pass.append((_outcome(run_import(*files)), _content()))
+    assert batches["offers"] == 0  # read in this process, row by row
+
+    # Small files with final rows built by the reader, in this process, with keys of the products named.
+    _wipe()
+    for files, expected in zip(steps, one_pass, strict=True):
+        assert (_outcome(run_import(*files)), _content()) == expected
+    assert batches["offers"] > 3 * 250
+    batches["offers"] = 0
+
+    # Big files: worker processes, keys of every product.
     _wipe()
     monkeypatch.setattr(pipeline, "SMALL_FILE", 1)
     monkeypatch.setattr(pipeline, "CHUNK_SIZE", 64 * 1024)
-
     for files, expected in zip(steps, one_pass, strict=True):
         assert (_outcome(run_import(*files)), _content()) == expected
 
-    # Most offers took the worker path (every step but the irregular one has no exception at all).
+    # Most offers took the batch path (every step but the irregular one has no exception at all).
     assert batches["offers"] > 3 * 250
     irregular_text = steps[2][0].read_text(encoding="utf-8")
     assert "1 234,50" in irregular_text and "<Коэффициент>0</Коэффициент><МинКоличество>" in irregular_text
