@@ -15,7 +15,7 @@ except (ImportError, ValueError):
     # size they had at build time failed (lxml upgraded or downgraded since): the Python walkers read.
     Walker = None
 
-#: Whether the compiled walkers are there (reported by ``b2b_import`` and checked by CI).
+#: Whether the compiled walkers are there (CI requires them; their tests skip without them).
 AVAILABLE = Walker is not None
 
 
