@@ -211,14 +211,17 @@ class ProductQuerySet(models.QuerySet):
 class Product(ExternalIdMixin, TimestampedMixin):
     """A product (номенклатура). Loaded by the 1C importer; ``editorial_*`` fields belong to editors."""
 
-    sku = models.CharField(_("SKU (артикул)"), max_length=100, blank=True, db_index=True)
+    # sku, barcode, category and brand have their indexes in Meta.indexes (see there).
+    sku = models.CharField(_("SKU (артикул)"), max_length=100, blank=True)
     name = models.CharField(_("name"), max_length=500)
     description = models.TextField(_("description from 1C"), blank=True)
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="products",
+        db_index=False,
     )
     brand = models.ForeignKey(
-        Brand, verbose_name=_("brand"), null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+        Brand, verbose_name=_("brand"), null=True, blank=True, on_delete=models.SET_NULL, related_name="products",
+        db_index=False,
     )
     producer = models.ForeignKey(
         Producer, verbose_name=_("producer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
@@ -230,7 +233,7 @@ class Product(ExternalIdMixin, TimestampedMixin):
     vat_rate = models.DecimalField(
         _("VAT rate, %"), max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("Empty means no VAT.")
     )
-    barcode = models.CharField(_("barcode"), max_length=64, blank=True, db_index=True)
+    barcode = models.CharField(_("barcode"), max_length=64, blank=True)
     properties = models.JSONField(_("properties"), default=dict, blank=True)
     requisites = models.JSONField(_("requisites"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -259,10 +262,16 @@ class Product(ExternalIdMixin, TimestampedMixin):
         # leading column: Django writes ``WHERE is_active`` (a bare column) on SQLite, which cannot
         # seek an index on it, and nearly every product is active anyway. The PostgreSQL trigram and
         # SKU-prefix indexes for search are created by migration 0003 (they are backend-specific).
+        # The first two also serve the category and brand foreign keys, so those have no index of
+        # their own. SKU and barcode are matched by equality only (quick order, search): a plain
+        # index each, without the pattern-ops copy ``db_index`` adds on PostgreSQL. Every index
+        # here is rebuilt by a first import (migration 0011 dropped four redundant ones).
         indexes = [
             models.Index(fields=["category", "is_active", "name"], name="b2b_product_cat_active"),
             models.Index(fields=["name", "id"], name="b2b_product_name_id"),
             models.Index(fields=["brand", "name", "id"], name="b2b_product_brand_name"),
+            models.Index(fields=["sku"], name="b2b_product_sku"),
+            models.Index(fields=["barcode"], name="b2b_product_barcode"),
         ]
 
     def __str__(self):

