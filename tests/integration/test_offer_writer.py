@@ -12,9 +12,12 @@ from django.db import connection, transaction
 
 from b2b_cabinet.models import ImportRun, Price, PriceType, Product, ProductVariant, StockLevel, Warehouse
 from b2b_cabinet.sync.loaders import bulk_writer
+
+pytest.importorskip("psycopg", reason="the PostgreSQL writer needs psycopg (the postgres extra)")
 from b2b_cabinet.sync.loaders.postgres import CopyText, _kinds
 
 pytestmark = pytest.mark.django_db
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY text rows are PostgreSQL's")
 
 
 @pytest.fixture
@@ -108,3 +111,32 @@ def test_kinds_of_copy_text_rows_read_the_second_field():
     assert _kinds(CopyText("")) == (False, False)
     assert _kinds([(1, None), (2, 5)]) == (True, True) and _kinds([(1, 5)]) == (False, True)
 
+
+
+@on_postgres
+def test_copy_text_rows_update_what_exists_and_add_what_does_not(catalogue):
+    """The shape the workers send: one batch with existing and new rows, then one with only existing rows."""
+    one, two, _variant, (t1, t2, t3), (w1, w2, _w3) = catalogue
+    with transaction.atomic():
+        writer, run = _writer()
+        writer.replace_prices([], CopyText(f"{one.pk}\t\\N\t{t1.pk}\t10\tRUB\t1\t\\N\n"))
+        writer.upsert_stock([], CopyText(f"{one.pk}\t\\N\t{w1.pk}\t5\t0\t\\N\t{run}\t0\n"))
+    for value in ("11", "12"):  # the first time t2, w2 and product two are new; the second time nothing is
+        with transaction.atomic():
+            writer, run = _writer()
+            writer.replace_prices(
+                CopyText(f"{one.pk}\t\\N\n"),
+                CopyText(f"{one.pk}\t\\N\t{t1.pk}\t{value}\tRUB\t1\t\\N\n"
+                         f"{one.pk}\t\\N\t{t2.pk}\t{value}\tRUB\t1\t\\N\n"
+                         f"{two.pk}\t\\N\t{t3.pk}\t{value}\tRUB\t1\t\\N\n"),
+            )
+            writer.upsert_stock(
+                CopyText(f"{one.pk}\t\\N\n"),
+                CopyText(f"{one.pk}\t\\N\t{w2.pk}\t{value}\t0\t\\N\t{run}\t0\n"
+                         f"{two.pk}\t\\N\t{w1.pk}\t{value}\t0\t\\N\t{run}\t0\n"),
+            )
+        assert _prices() == [("p1", None, "t1", Decimal(value)), ("p1", None, "t2", Decimal(value)),
+                             ("p2", None, "t3", Decimal(value))]
+        assert _stock() == [("p1", None, "w1", Decimal("0"), Decimal("0")),
+                            ("p1", None, "w2", Decimal(value), Decimal("0")),
+                            ("p2", None, "w1", Decimal(value), Decimal("0"))]
