@@ -28,6 +28,11 @@ class OfferPlan:
     run_id: int
     currency: str  # the site's default currency
     copy_text: bool  # PostgreSQL: rows as COPY text; SQLite: statement parameters
+    #: How many price types and warehouses the site has, 1C's or not. An offer that lists that many
+    #: (each once) lists them all: none of its stored rows can be of another one, so the statements
+    #: that delete the prices of unlisted types and zero unlisted warehouses skip it.
+    all_price_types: int = -1
+    all_warehouses: int = -1
 
 
 def _copy_value(value) -> str:
@@ -82,21 +87,25 @@ class OfferBatch:
     def __bool__(self) -> bool:
         return bool(self.existing or self.new)
 
-    def add(self, xid: str, product: int, existing: bool, prices, stocks, quantity, digest: bytes, run_id) -> None:
+    def add(self, xid: str, product: int, existing: bool, prices, stocks, quantity, digest: bytes, run_id,
+            complete: tuple[bool, bool] = (False, False)) -> None:
         """One offer: ``prices`` ``[(type pk, value, currency, ratio, minimum)]`` or None, ``stocks``
         ``[(warehouse pk, on hand, in transit, expected)]`` or None (None: the file does not carry
-        them); numbers (and ``quantity``) already as text."""
+        them); numbers (and ``quantity``) already as text. ``complete``: whether it lists every price
+        type, and every warehouse, of the site (see :class:`OfferPlan`)."""
         if self.copy_text:
-            self._add_text(xid, product, existing, prices, stocks, quantity, digest, run_id)
+            self._add_text(xid, product, existing, prices, stocks, quantity, digest, run_id, complete)
             return
         if existing:
             self.existing += 1
             if prices is not None:
                 self.price_updates += [(v, c, r, m, product, t) for t, v, c, r, m in prices]
-                self.price_sets.setdefault(tuple(sorted(t for t, *_ in prices)), []).append(product)
+                if not complete[0]:
+                    self.price_sets.setdefault(tuple(sorted(t for t, *_ in prices)), []).append(product)
             if stocks is not None:
                 self.stock_updates += [(q, tr, e, run_id, product, w) for w, q, tr, e in stocks]
-                self.stock_owners.append((product, run_id))
+                if not complete[1]:
+                    self.stock_owners.append((product, run_id))
             self.states.append((xid, product, None, quantity, digest))
         else:
             self.new += 1
@@ -106,18 +115,18 @@ class OfferBatch:
                 self.stock_rows += [(product, None, w, q, tr, e, run_id, 0) for w, q, tr, e in stocks]
             self.new_states.append((xid, product, None, quantity, digest))
 
-    def _add_text(self, xid, product, existing, prices, stocks, quantity, digest, run_id) -> None:
+    def _add_text(self, xid, product, existing, prices, stocks, quantity, digest, run_id, complete) -> None:
         if existing:
             self.existing += 1
         else:
             self.new += 1
         if prices is not None:
-            if existing:
+            if existing and not complete[0]:
                 self.price_owners.append(f"{product}\t\\N\n")
             self.price_rows += [f"{product}\t\\N\t{t}\t{v}\t{_copy_value(c)}\t{r}\t{_copy_value(m)}\n"
                                 for t, v, c, r, m in prices]
         if stocks is not None:
-            if existing:
+            if existing and not complete[1]:
                 self.stock_owners.append(f"{product}\t\\N\n")
             self.stock_rows += [f"{product}\t\\N\t{w}\t{q}\t{tr}\t{_copy_value(e)}\t{run_id}\t0\n"
                                 for w, q, tr, e in stocks]

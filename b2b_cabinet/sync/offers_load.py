@@ -51,7 +51,7 @@ class OfferSink:
         if self.product_ids is None:
             return None
         return OfferPlan(self.product_ids, self.price_types, self.warehouses, self.run_id, self.currency,
-                         self.writer.copy_text)
+                         self.writer.copy_text, PriceType.objects.count(), Warehouse.objects.count())
 
     def reset(self) -> None:
         """Forget what was read, before the file is read again."""

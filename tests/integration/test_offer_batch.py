@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from b2b_cabinet.demo.catalogue import write_offers_changed, write_package
-from b2b_cabinet.models import ImportRun, OfferState, Price, Product, ProductVariant, StockLevel
+from b2b_cabinet.models import ImportRun, OfferState, Price, PriceType, Product, ProductVariant, StockLevel, Warehouse
 from b2b_cabinet.sync import offers_load, pipeline
 from b2b_cabinet.sync.offer_batch import _copy_line
 from tests.importing import catalogue_content, catalogue_snapshot, run_import, small_spec
@@ -159,3 +159,28 @@ def test_a_failure_after_worker_built_rows_were_written_changes_nothing(tmp_path
 def test_copy_text_escapes_what_postgresql_would_misread():
     line = _copy_line(("a\tb\\c\nd", None, 5, b"\x01\xff", "RUB"))
     assert line == "a\\tb\\\\c\\nd\t\\N\t5\t\\\\x01ff\tRUB\n"
+
+
+@pytest.mark.parametrize("rows_only", [True, False], ids=["row path", "worker-built rows"])
+def test_an_offer_listing_every_1c_price_type_still_replaces_a_price_of_another_type(tmp_path, monkeypatch,
+                                                                                  rows_only):
+    """Worker-built rows skip the stale-row statements for an offer that lists every price type and
+    warehouse of the site; a type or warehouse made on the site, not in 1C, means it does not."""
+    spec = small_spec(products=60)
+    info = write_package(tmp_path / "p", spec)
+    run_import(info.import_path, info.offers_path)
+    product = Product.objects.filter(variants=None).order_by("pk").first()
+    manual_type = PriceType.objects.create(name="Ручная")
+    manual_store = Warehouse.objects.create(name="Склад на сайте")
+    Price.objects.create(product=product, price_type=manual_type, value=Decimal("1.00"), currency="RUB")
+    StockLevel.objects.create(product=product, warehouse=manual_store, on_hand=5, reserved=0, in_transit=0,
+                              synced_run=0)
+    monkeypatch.setattr(pipeline, "PLAN_SMALL_FILES", not rows_only)
+
+    run = run_import(write_offers_changed(tmp_path / "changed", spec).offers_path)
+
+    assert run.status == ImportRun.Status.SUCCESS, run.error
+    # The offer's prices are exactly what 1C listed; the warehouse it did not list holds nothing.
+    assert not product.prices.filter(price_type=manual_type).exists()
+    assert product.prices.count() == PriceType.objects.exclude(external_id=None).count()
+    assert product.stock_levels.get(warehouse=manual_store).on_hand == 0

@@ -212,7 +212,9 @@ def add_plain(xid: str, prices, quantity, stocks, requisites, value: bytes, plan
         stock_rows = _plain_stocks(stocks, requisites, plan)
         if stock_rows is None:
             return False
-    batch.add(xid, product, xid in STATE.known, rows, stock_rows, quantity, value, plan.run_id)
+    complete = (rows is not None and len(rows) == plan.all_price_types,
+                stock_rows is not None and len(stock_rows) == plan.all_warehouses)
+    batch.add(xid, product, xid in STATE.known, rows, stock_rows, quantity, value, plan.run_id, complete)
     return True
 
 
