@@ -93,7 +93,7 @@ cdef enum:
 
 # Offer children: plain ones, skipped ones, and those that make an offer not plain.
 cdef enum:
-    O_OTHER, O_ID, O_SKIP, O_PRICES, O_WAREHOUSE, O_QUANTITY, O_NOT_PLAIN
+    O_OTHER, O_ID, O_SKIP, O_PRICES, O_WAREHOUSE, O_QUANTITY, O_REQUISITES, O_NOT_PLAIN
 
 # Price children.
 cdef enum:
@@ -132,9 +132,9 @@ cdef int _offer_code(const tree.xmlChar* name) noexcept:
     if _same(name, _B_QUANTITY): return O_QUANTITY
     if _same(name, _B_NAME) or _same(name, _B_SKU): return O_SKIP
     if _same(name, _B_BARCODE) or _same(name, _B_BARCODE_ALT): return O_SKIP
+    if _same(name, _B_REQUISITES): return O_REQUISITES
     if (_same(name, _B_DELETION_MARK) or _same(name, _B_CHARACTERISTIC_ID) or _same(name, _B_WAREHOUSES)
-            or _same(name, _B_RESTS) or _same(name, _B_CHARACTERISTICS) or _same(name, _B_PROPERTY_VALUES)
-            or _same(name, _B_REQUISITES)):
+            or _same(name, _B_RESTS) or _same(name, _B_CHARACTERISTICS) or _same(name, _B_PROPERTY_VALUES)):
         return O_NOT_PLAIN
     return O_OTHER
 
@@ -510,6 +510,7 @@ cdef class Walker:
             return None
         external_id = ""
         prices = stocks = quantity = None
+        requisite_pairs = ()
         child = node.children
         while child is not NULL:
             if self._ours(child):
@@ -538,12 +539,14 @@ cdef class Walker:
                         quantity = plain_number(text)
                         if quantity is None:
                             return None
+                elif code == O_REQUISITES:
+                    requisite_pairs = self._name_value_pairs(child)
                 elif code == O_NOT_PLAIN:
                     return None
             child = child.next
         if not external_id or "#" in external_id:
             return None
-        return external_id, prices, quantity, stocks
+        return external_id, prices, quantity, stocks, requisite_pairs
 
     cdef object _plain_prices(self, tree.xmlNode* block):
         cdef tree.xmlNode* price = block.children

@@ -295,19 +295,21 @@ def read_plain_offer(element: etree._Element, ctx: Context) -> tuple | None:
     """The common offer shape, read straight into text, or None for any other shape.
 
     A 1C offers file is mostly product-level offers with an ``Ид``, prices and ``<Склад
-    ИдСклада КоличествоНаСкладе/>`` lines. For those this returns ``(Ид, prices, quantity,
-    stocks)``: prices ``[(type Ид, value, currency, coefficient, minimum or None)]``, stocks
-    ``[(warehouse Ид, quantity)]`` (each None when the offer has no such element), numbers as
-    ``str(Decimal)``, exactly what :func:`read_offer` would give, without building its records.
-    Anything else (a characteristic, a deletion, requisites, properties, another stock shape, a
-    number that is not plain, a price without a value) gives None: :func:`read_offer` then reads
-    the offer, and reports what needs reporting.
+    ИдСклада КоличествоНаСкладе/>`` lines, some with requisites (goods in transit). For those this
+    returns ``(Ид, prices, quantity, stocks, requisites)``: prices ``[(type Ид, value, currency,
+    coefficient, minimum or None)]``, stocks ``[(warehouse Ид, quantity)]`` (each None when the
+    offer has no such element), requisites ``((name, value), ...)`` (empty without any), numbers
+    as ``str(Decimal)``, exactly what :func:`read_offer` would give, without building its records.
+    Anything else (a characteristic, a deletion, properties, another stock shape, a number that is
+    not plain, a price without a value) gives None: :func:`read_offer` then reads the offer, and
+    reports what needs reporting.
     """
     if element.get(A_STATUS) is not None:
         return None
     dispatch, price_codes = _tables(ctx.tags)
     external_id = ""
     prices = stocks = quantity = None
+    requisite_pairs = ()
     for child in element:
         code = dispatch.get(child.tag)
         if code is None or code == _NAME or code == _SKU or code == _BARCODE:
@@ -331,6 +333,8 @@ def read_plain_offer(element: etree._Element, ctx: Context) -> tuple | None:
             if stocks is None:
                 stocks = []
             stocks.append((warehouse_id, value))
+        elif code == _REQUISITES:
+            requisite_pairs = requisites(child, ctx.tags)
         elif code == _QUANTITY:
             text = child.text
             text = text.strip() if text else ""
@@ -342,7 +346,7 @@ def read_plain_offer(element: etree._Element, ctx: Context) -> tuple | None:
             return None
     if not external_id or "#" in external_id:
         return None
-    return external_id, prices, quantity, stocks
+    return external_id, prices, quantity, stocks, requisite_pairs
 
 
 def _plain_prices(block: etree._Element, codes: dict[str, int]) -> list[tuple] | None:

@@ -98,10 +98,9 @@ def read_offer_chunk(chunk: Chunk) -> ChunkResult:
             walker = walker_for(ctx.tags.namespace)
             plain = walker.plain_offer(element) if walker is not None else read_plain_offer(element, ctx)
             if plain is not None and plain[0] not in taken:
-                xid, prices, quantity, stocks = plain
-                if add_plain(xid, prices, quantity, stocks, (), value, plan, batch):
-                    taken.add(xid)
-                    return xid
+                if add_plain(*plain, value, plan, batch):
+                    taken.add(plain[0])
+                    return plain[0]
             record = read_offer(element, ctx, digest=False)
             xid = record.external_id
             # Once an Ид took the row path, its repeats must too: rows are written after the batch,
@@ -122,11 +121,10 @@ def read_offer_chunk(chunk: Chunk) -> ChunkResult:
             plain = walker.scan_plain_offer(data, begin, end)
             if plain is None or plain[0] in taken:
                 return None
-            xid, prices, quantity, stocks = plain
-            if not add_plain(xid, prices, quantity, stocks, (), value, plan, batch):
+            if not add_plain(*plain, value, plan, batch):
                 return None
-            taken.add(xid)
-            return xid
+            taken.add(plain[0])
+            return plain[0]
 
         return handle, batch, scan
 

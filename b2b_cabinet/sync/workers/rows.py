@@ -192,7 +192,8 @@ def plain_offer(record, value: bytes, plan: OfferPlan, batch: OfferBatch) -> boo
 def add_plain(xid: str, prices, quantity, stocks, requisites, value: bytes, plan: OfferPlan, batch) -> bool:
     """Resolve a product-level offer's keys and add its rows to ``batch``; False if it needs the row path.
 
-    ``prices`` and ``stocks`` as :func:`~b2b_cabinet.sync.reader.offers.read_plain_offer` gives them.
+    ``prices``, ``stocks`` and ``requisites`` as :func:`~b2b_cabinet.sync.reader.offers.read_plain_offer`
+    gives them.
     """
     product = plan.product_ids.get(xid)
     if product is None:
