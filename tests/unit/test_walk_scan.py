@@ -210,3 +210,18 @@ def test_many_damaged_records_are_taken_or_declined_soundly():
         else:
             declined += 1
     assert taken > 50 and declined > 1000
+
+
+def test_the_arena_gives_back_the_memory_of_a_huge_record():
+    walker = compiled.walker_for("")
+    small = "<Товар><Ид>s</Ид><Наименование>Кабель</Наименование></Товар>".encode()
+    value = "<ЗначенияСвойства><Ид>p{0}</Ид><Значение>{0}</Значение></ЗначенияСвойства>"
+    values = "".join(value.format(i) for i in range(40_000))
+    huge = f"<Товар><Ид>h</Ид><ЗначенияСвойств>{values}</ЗначенияСвойств></Товар>".encode()
+    assert len(huge) > 3_000_000
+    assert walker.scan_product(small, 0, len(small))[0] == "s"
+    usual = walker._arena_bytes()
+    assert walker.scan_product(huge, 0, len(huge))[0] == "h"
+    assert walker._arena_bytes() > 10 * usual
+    assert walker.scan_product(small, 0, len(small))[0] == "s"
+    assert walker._arena_bytes() <= usual  # back to what ordinary records use

@@ -75,17 +75,30 @@ cdef struct Arena:
     Py_ssize_t cap_buf
 
 
+# What a record of SMALL_RECORD bytes reserves (see _scan_record, lt = n // 3 + 1, eq = n // 5 + 1):
+# an arena up to this size is kept from record to record.
+cdef Py_ssize_t KEEP_NODES = 2 * (SMALL_RECORD // 3 + 1) + (SMALL_RECORD // 5 + 1) + 2
+cdef Py_ssize_t KEEP_ATTRS = (SMALL_RECORD // 5 + 1) + 1
+cdef Py_ssize_t KEEP_BUF = SMALL_RECORD + 2 * ((SMALL_RECORD // 3 + 1) + (SMALL_RECORD // 5 + 1)) + 2
+
+
+cdef inline bint _realloc(Py_ssize_t need, Py_ssize_t cap, Py_ssize_t keep) noexcept nogil:
+    # Grow when short. Shrink once a record far bigger than usual is past, so that one huge record
+    # does not keep its memory for the rest of the worker's life.
+    return need > cap or (cap > keep and cap > 2 * need)
+
+
 cdef int _reserve(Arena* a, Py_ssize_t nodes, Py_ssize_t attrs, Py_ssize_t buf) noexcept nogil:
     """Room for a record's nodes, attributes and text (bounds counted from its bytes); -1: no memory."""
-    if nodes > a.cap_nodes:
+    if _realloc(nodes, a.cap_nodes, KEEP_NODES):
         free(a.nodes)
         a.nodes = <tree.xmlNode*>malloc(nodes * sizeof(tree.xmlNode))
         a.cap_nodes = nodes if a.nodes is not NULL else 0
-    if attrs > a.cap_attrs:
+    if _realloc(attrs, a.cap_attrs, KEEP_ATTRS):
         free(a.attrs)
         a.attrs = <tree.xmlAttr*>malloc(attrs * sizeof(tree.xmlAttr))
         a.cap_attrs = attrs if a.attrs is not NULL else 0
-    if buf > a.cap_buf:
+    if _realloc(buf, a.cap_buf, KEEP_BUF):
         free(a.buf)
         a.buf = <unsigned char*>malloc(buf)
         a.cap_buf = buf if a.buf is not NULL else 0

@@ -266,6 +266,11 @@ cdef class Walker:
             return NULL
         return root
 
+    def _arena_bytes(self):
+        """Bytes the scanner's arena holds now (for tests)."""
+        return (self._arena.cap_nodes * sizeof(tree.xmlNode) + self._arena.cap_attrs * sizeof(tree.xmlAttr)
+                + self._arena.cap_buf)
+
     def scan_product(self, bytes data not None, Py_ssize_t start, Py_ssize_t end):
         """:meth:`product_fields` of the ``Товар`` in ``data[start:end]``, read by the scanner
         (``_scan.pxi``) instead of lxml; None where the scanner or the walker gives up."""
