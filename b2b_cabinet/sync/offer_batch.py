@@ -30,7 +30,9 @@ class OfferPlan:
     copy_text: bool  # PostgreSQL: rows as COPY text; SQLite: statement parameters
     #: How many price types and warehouses the site has, 1C's or not. An offer that lists that many
     #: (each once) lists them all: none of its stored rows can be of another one, so the statements
-    #: that delete the prices of unlisted types and zero unlisted warehouses skip it.
+    #: that delete the prices of unlisted types and zero unlisted warehouses skip it. Counted when
+    #: the plan is built, after the run's classifier: a type or warehouse someone adds on the site
+    #: while the import runs is treated as added after it (its prices and stock stay).
     all_price_types: int = -1
     all_warehouses: int = -1
 
