@@ -21,10 +21,12 @@ from django.db import connection
 from b2b_cabinet.models import Category
 
 _lock = threading.Lock()
-_cached: tuple[str | None, dict[int, str]] = (None, {})
+#: (the paths string the map was parsed from, the map, its generation: + 1 at each change).
+_cached: tuple[str | None, dict[int, str], int] = (None, {}, 0)
 
 
-def _digest_sql() -> str:
+def paths_sql() -> str:
+    """The query (one column, one row) that gives every ``id:path`` pair as one string, in id order."""
     table = Category._meta.db_table
     if connection.vendor == "postgresql":
         return f"SELECT string_agg(id || ':' || path, ',' ORDER BY id) FROM {table}"
@@ -37,25 +39,40 @@ def category_paths() -> dict[int, str]:
 
     The returned dict is shared: read it, never change it.
     """
-    global _cached
     with connection.cursor() as cursor:
-        cursor.execute(_digest_sql())
-        digest = cursor.fetchone()[0] or ""
-    seen, paths = _cached
+        cursor.execute(paths_sql())
+        return _parsed(cursor.fetchone()[0])[0]
+
+
+def paths_version(paths: str | None) -> int:
+    """A number that changes in this process whenever any category path has changed, given what
+    :func:`paths_sql` returned (callers fold that query into one of their own).
+
+    For what is compiled from paths and kept longer than a batch, such as the rule indexes, whose
+    order puts deeper categories first: a category moved under another changes that order.
+    """
+    return _parsed(paths)[1]
+
+
+def _parsed(digest: str | None) -> tuple[dict[int, str], int]:
+    global _cached
+    digest = digest or ""
+    seen, paths, generation = _cached
     if digest == seen:
-        return paths
+        return paths, generation
     paths = {}
     for pair in digest.split(","):
         if pair:
             category_id, _, path = pair.partition(":")
             paths[int(category_id)] = path
     with _lock:
-        _cached = (digest, paths)
-    return paths
+        generation = _cached[2] + 1
+        _cached = (digest, paths, generation)
+    return paths, generation
 
 
 def clear() -> None:
     """Forget the cached map (tests; the next batch reads it again)."""
     global _cached
     with _lock:
-        _cached = (None, {})
+        _cached = (None, {}, _cached[2])

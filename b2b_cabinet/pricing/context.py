@@ -19,6 +19,7 @@ from django.utils import timezone
 from b2b_cabinet.conf import b2b_settings
 from b2b_cabinet.models import Company, CompanyGroup, Contract, DiscountRule, PriceType, RegionAssortmentRule
 
+from .categories import paths_sql, paths_version
 from .rates import RateBook
 from .rules import RuleIndex
 
@@ -131,19 +132,22 @@ class PricingContext:
 
 
 def rules_version() -> tuple:
-    """What changes whenever a company's applicable rules can change, read in one query.
+    """What changes whenever a company's applicable rules, or their order, can change, read in one query.
 
     Rules: their count and latest ``updated_at`` (an edit, an addition or a deletion moves one of
     them). Group memberships: the count and highest id of the membership rows (adding a company to
-    a group creates a row with a new id, removing one lowers the count).
+    a group creates a row with a new id, removing one lowers the count). Category paths (see
+    :func:`~b2b_cabinet.pricing.categories.paths_version`): category rules go deepest first, and a
+    category moved under another changes which is deeper.
     """
     rules = DiscountRule._meta.db_table
     members = CompanyGroup.companies.through._meta.db_table
     sql = (f"SELECT (SELECT COUNT(*) FROM {rules}), (SELECT MAX(updated_at) FROM {rules}), "
-           f"(SELECT COUNT(*) FROM {members}), (SELECT MAX(id) FROM {members})")
+           f"(SELECT COUNT(*) FROM {members}), (SELECT MAX(id) FROM {members}), ({paths_sql()})")
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return tuple(cursor.fetchone())
+        *version, paths = cursor.fetchone()
+    return (*version, paths_version(paths))
 
 
 class RuleCache:

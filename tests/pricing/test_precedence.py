@@ -248,3 +248,18 @@ def test_compiled_rules_are_reused_until_a_rule_or_a_group_membership_changes(sh
     assert price_of(shop).unit_price == D("700.00")
     group.companies.remove(shop.company)
     assert price_of(shop).unit_price == D("1000.00")
+
+
+def test_moving_a_category_reorders_the_cached_rules_of_its_new_ancestors(shop):
+    """Deeper category rules apply first; the order compiled into the per-process cache must follow a move."""
+    first, second = f.category("Щиты"), f.category("Боксы")
+    boxed = f.product(name="Бокс", category=second, vat_rate=D("20"))
+    f.price(boxed, shop.dealer, "1000.00")
+    f.rule(company=shop.company, category=first, combination=STACK, method="fixed", value="850")
+    f.rule(company=shop.company, category=second, combination=STACK, method="percent", value="10")
+    assert price_of(shop, product=boxed).unit_price == D("900.00")  # only «Боксы» applies
+    second.parent = first
+    second.save()
+    # «Боксы» now lies inside «Щиты» and goes first: 10 % off 1000, then the fixed 850. The other
+    # order (the fixed price first, then 10 %) would give 765.
+    assert price_of(shop, product=boxed).unit_price == D("850.00")
