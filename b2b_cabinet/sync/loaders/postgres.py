@@ -36,6 +36,10 @@ class CopyText(str):
     """Rows already in COPY text format (built by the workers, see ``offer_batch``)."""
 
 
+class ProductRows(CopyText):
+    """COPY text rows whose owners are all product-level: the workers' batches of plain offers."""
+
+
 def _unique(rows, width: int):
     return rows if isinstance(rows, CopyText) else last_by(rows, width)
 
@@ -51,6 +55,8 @@ _PRODUCT_LEVEL = re.compile(r"^[^\t\n]*\t\\N(?:\t|$)", re.MULTILINE)
 
 def _kinds(rows) -> tuple[bool, bool]:
     """Whether ``rows`` (owners, price or stock rows: ``variant_id`` second) hold product-level rows, and variants."""
+    if isinstance(rows, ProductRows):
+        return bool(rows), False  # known by construction: no scan of a megabyte per batch
     if isinstance(rows, CopyText):
         products = len(_PRODUCT_LEVEL.findall(rows))
         return products > 0, _count(rows) > products
@@ -197,9 +203,9 @@ class PostgresWriter(BulkWriter):
         ]):
             return
         if batch.price_rows or batch.price_owners:
-            self.replace_prices(CopyText(batch.price_owners), CopyText(batch.price_rows))
+            self.replace_prices(ProductRows(batch.price_owners), ProductRows(batch.price_rows))
         if batch.stock_rows or batch.stock_owners:
-            self.upsert_stock(CopyText(batch.stock_owners), CopyText(batch.stock_rows))
+            self.upsert_stock(ProductRows(batch.stock_owners), ProductRows(batch.stock_rows))
         self.set_offer_state(role, CopyText(batch.states), stale)
 
     def replace_prices(self, owners: list[tuple[int, int | None]], rows: list[tuple]) -> None:

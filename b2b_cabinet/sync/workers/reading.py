@@ -94,13 +94,18 @@ def read_offer_chunk(chunk: Chunk) -> ChunkResult:
     def start():
         batch, taken = OfferBatch(plan.copy_text), set()
 
+        def take(plain, value: bytes) -> str | None:
+            """Add a plain offer's final rows to the batch and return its Ид; None: the row path."""
+            if plain is None or plain[0] in taken or not add_plain(*plain, value, plan, batch):
+                return None
+            taken.add(plain[0])
+            return plain[0]
+
         def handle(element, ctx: Context, value: bytes, shift: int, rows: list) -> str:
             walker = walker_for(ctx.tags.namespace)
-            plain = walker.plain_offer(element) if walker is not None else read_plain_offer(element, ctx)
-            if plain is not None and plain[0] not in taken:
-                if add_plain(*plain, value, plan, batch):
-                    taken.add(plain[0])
-                    return plain[0]
+            xid = take(walker.plain_offer(element) if walker is not None else read_plain_offer(element, ctx), value)
+            if xid is not None:
+                return xid
             record = read_offer(element, ctx, digest=False)
             xid = record.external_id
             # Once an Ид took the row path, its repeats must too: rows are written after the batch,
@@ -118,13 +123,7 @@ def read_offer_chunk(chunk: Chunk) -> ChunkResult:
 
         def scan(data: bytes, begin: int, end: int, value: bytes, line: int, rows: list) -> str | None:
             # Only the plain offers of the batch; any other goes to ``handle``, which reads it again.
-            plain = walker.scan_plain_offer(data, begin, end)
-            if plain is None or plain[0] in taken:
-                return None
-            if not add_plain(*plain, value, plan, batch):
-                return None
-            taken.add(plain[0])
-            return plain[0]
+            return take(walker.scan_plain_offer(data, begin, end), value)
 
         return handle, batch, scan
 
